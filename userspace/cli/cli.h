@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The mncr technician CLI: shared options, exit codes, command entry points. */
+#ifndef MNCR_CLI_H
+#define MNCR_CLI_H
+
+#include <stdbool.h>
+
+#include "reader.h"
+
+/* Exit codes, documented in mncr(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,	/* the operation failed or was refused */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_NO_READER = 3,	/* no such reader, or it was unplugged */
+	EXIT_DENIED = 4,	/* no permission on the device node */
+};
+
+struct cli {
+	bool json;
+	const char *reader;	/* --reader: name, node, link or serial */
+	const char *sysfs;	/* --sysfs: for tests; NULL = /sys */
+};
+
+/* Finds the selected reader; prints why not and returns an exit code. */
+int cli_find_reader(const struct cli *cli, struct mncr_reader *r);
+/* Opens its node; prints why not and returns -exit code on failure. */
+int cli_open_reader(const struct mncr_reader *r, bool writable);
+/* Prints one event as a line of text or JSON. */
+void cli_print_event(const struct cli *cli, const struct mncr_reader *r,
+		     const struct mncr_event *ev);
+/* Exit code for an errno from the device. */
+int cli_exit_for(int err);
+
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_events(struct cli *cli, int argc, char **argv);
+int cmd_mode(struct cli *cli, int argc, char **argv);
+
+#endif

@@ -10,13 +10,14 @@ KDIR ?= /lib/modules/$(KVER)/build
 O := build
 
 CC ?= cc
-CPPFLAGS = -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(USB_CFLAGS)
+CPPFLAGS := -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(PKG_CFLAGS)
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -fstack-protector-strong
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDLIBS := -lpthread
-USB_CFLAGS = $(shell pkg-config --cflags libusb-1.0)
-USB_LIBS = $(shell pkg-config --libs libusb-1.0)
+PKGS := libusb-1.0 openssl libopenjp2 libjpeg libpng
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS := $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC := $(wildcard userspace/lib/*.c)
 CLI_SRC := $(wildcard userspace/cli/*.c)
@@ -80,7 +81,7 @@ $(O)/bench/%: $(O)/tests/bench/%.o $(LIB)
 
 $(O)/itest/%: $(O)/tests/integration/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(USB_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:
 	scripts/install-deps

@@ -35,5 +35,9 @@ int cli_exit_for(int err);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_events(struct cli *cli, int argc, char **argv);
 int cmd_mode(struct cli *cli, int argc, char **argv);
+int cmd_log(struct cli *cli, int argc, char **argv);
+
+/* The audit log: --file, else $MNCR_AUDIT_LOG, else /var/log/mncr/audit.log. */
+const char *cli_audit_path(const char *option);
 
 #endif

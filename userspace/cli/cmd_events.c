@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mncr events: follow a reader's event stream. */
+#include "audit_log.h"
 #include "cli.h"
 #include "device.h"
 #include "json.h"
@@ -54,21 +55,61 @@ void cli_print_event(const struct cli *cli, const struct mncr_reader *r,
 	fflush(stdout);
 }
 
+/* Records an event in the audit log; a failure is reported, not fatal. */
+static void audit_event(const char *log, const struct mncr_reader *r,
+			const struct mncr_event *ev)
+{
+	char seq[24], detail[24];
+	struct mncr_audit_field f[] = {
+		{ "reader", r->serial },
+		{ "mode", mncr_mode_name(ev->mode) },
+		{ "event_seq", seq },
+		{ NULL, detail },
+	};
+	size_t n = 3;
+	int ret;
+
+	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)ev->seq);
+	if (ev->type == MNCR_EV_MODE_CHANGED) {
+		f[n].key = "reason";
+		snprintf(detail, sizeof(detail), "%s", mncr_reason_name(ev->reason));
+		n++;
+	} else if (ev->type == MNCR_EV_OVERFLOW || ev->type == MNCR_EV_DEVICE_ERROR) {
+		f[n].key = ev->type == MNCR_EV_OVERFLOW ? "lost" : "error";
+		snprintf(detail, sizeof(detail), "%u",
+			 ev->type == MNCR_EV_OVERFLOW ? ev->lost : ev->reason);
+		n++;
+	}
+	ret = mncr_audit_append(log, mncr_event_name(ev->type), f, n);
+	if (ret < 0)
+		fprintf(stderr, "mncr: audit log %s: %s\n", log, strerror(-ret));
+}
+
 int cmd_events(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "audit", no_argument, NULL, 'a' },
+		{ "file", required_argument, NULL, 'f' },
 		{ 0 }
 	};
-	const char *usage = "usage: mncr events [--json] [--count N]\n";
+	const char *usage =
+		"usage: mncr events [--json] [--count N] [--audit [--file LOG]]\n";
+	const char *audit = NULL, *file = NULL;
 	struct mncr_reader r;
 	unsigned long count = 0, seen = 0;
 	int fd, ret, c;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "jn:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jn:af:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			audit = "";
+			break;
+		case 'f':
+			file = optarg;
+			break;
 		case 'j':
 			cli->json = true;
 			break;
@@ -88,6 +129,8 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
+	if (audit)
+		audit = cli_audit_path(file);
 	ret = cli_find_reader(cli, &r);
 	if (ret != EXIT_OK)
 		return ret;
@@ -103,6 +146,8 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 		if (ret == 0)
 			continue;
 		cli_print_event(cli, &r, &ev);
+		if (audit)
+			audit_event(audit, &r, &ev);
 		if (count && ++seen >= count)
 			break;
 	}

@@ -14,9 +14,10 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "status", cmd_status, "readers, mode, card, firmware" },
-	{ "events", cmd_events, "follow the event stream [--count N]" },
+	{ "events", cmd_events, "follow the event stream [--count N] [--audit]" },
 	{ "mode", cmd_mode,
 	  "print the mode; 'mode auto'; 'mode visual [--timeout S] [--detach]'" },
+	{ "log", cmd_log, "print the audit log; 'log verify' checks its chain [--file F]" },
 };
 
 static void usage(FILE *out)

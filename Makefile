@@ -108,6 +108,7 @@ install: all
 	install -D -m 0644 udev/60-mncr.rules $(DESTDIR)/etc/udev/rules.d/60-mncr.rules
 	install -D -m 0755 $(O)/mncr $(DESTDIR)/usr/local/bin/mncr
 	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)/usr/local/bin/mncr-sim
+	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)/usr/local/share/man/man1/mncr.1
 	getent group mncr >/dev/null || groupadd --system mncr
 	udevadm control --reload 2>/dev/null || true
 

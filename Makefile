@@ -14,7 +14,7 @@ CPPFLAGS := -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(PKG_CFLAGS)
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -fstack-protector-strong
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-PKGS := libusb-1.0 openssl libopenjp2 libjpeg libpng
+PKGS := libusb-1.0 openssl libopenjp2 libjpeg libpng sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS := $(PKG_LIBS) -lm -lpthread
@@ -22,13 +22,14 @@ LDLIBS := $(PKG_LIBS) -lm -lpthread
 LIB_SRC := $(wildcard userspace/lib/*.c)
 CLI_SRC := $(wildcard userspace/cli/*.c)
 SIM_SRC := $(wildcard userspace/sim/*.c)
+SVC_SRC := $(wildcard userspace/service/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 ITEST_SRC := $(wildcard tests/integration/*.c)
 HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h)
 
 LIB := $(O)/libmncr.a
-PROGRAMS := $(O)/mncr $(O)/mncr-sim
+PROGRAMS := $(O)/mncr $(O)/mncr-sim $(if $(SVC_SRC),$(O)/mncr-eligd)
 UNIT := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=$(O)/asan/tests/%)
 BENCH := $(BENCH_SRC:tests/bench/%.c=$(O)/bench/%)
@@ -65,6 +66,9 @@ $(O)/mncr: $(CLI_SRC:%.c=$(O)/%.o) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/mncr-sim: $(SIM_SRC:%.c=$(O)/%.o) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/mncr-eligd: $(SVC_SRC:%.c=$(O)/%.o) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)

@@ -10,7 +10,6 @@ KDIR ?= /lib/modules/$(KVER)/build
 O := build
 
 CC ?= cc
-CPPFLAGS := -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(PKG_CFLAGS)
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -fstack-protector-strong
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -18,6 +17,7 @@ PKGS := libusb-1.0 openssl libopenjp2 libjpeg libpng sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS := $(PKG_LIBS) -lm -lpthread
+CPPFLAGS := -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(PKG_CFLAGS)
 
 LIB_SRC := $(wildcard userspace/lib/*.c)
 CLI_SRC := $(wildcard userspace/cli/*.c)
@@ -89,6 +89,7 @@ $(O)/itest/%: $(O)/tests/integration/%.o $(LIB)
 
 deps:
 	scripts/install-deps
+	scripts/fetch-models
 
 check: deps
 	$(MAKE) all tests

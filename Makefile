@@ -26,7 +26,7 @@ SVC_SRC := $(wildcard userspace/service/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 ITEST_SRC := $(wildcard tests/integration/*.c)
-HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h)
+HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h tests/unit/*.h)
 
 LIB := $(O)/libmncr.a
 PROGRAMS := $(O)/mncr $(O)/mncr-sim $(if $(SVC_SRC),$(O)/mncr-eligd)
@@ -36,7 +36,7 @@ BENCH := $(BENCH_SRC:tests/bench/%.c=$(O)/bench/%)
 ITEST := $(ITEST_SRC:tests/integration/%.c=$(O)/itest/%)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
-	install clean
+	fuzz install clean
 
 all: module userspace
 
@@ -106,6 +106,11 @@ lint:
 
 bench: all tests
 	tests/bench/run
+
+# Parser fuzzing, longer than the short run in make check: FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 300
+fuzz:
+	tests/fuzz/run $(FUZZ_SECONDS)
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

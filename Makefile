@@ -36,7 +36,7 @@ BENCH := $(BENCH_SRC:tests/bench/%.c=$(O)/bench/%)
 ITEST := $(ITEST_SRC:tests/integration/%.c=$(O)/itest/%)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
-	fuzz install clean
+	fuzz accuracy install clean
 
 all: module userspace
 
@@ -106,6 +106,10 @@ lint:
 
 bench: all tests
 	tests/bench/run
+
+# Face accuracy over LFW (../shared/face-data; skipped when absent).
+accuracy: $(LIB)
+	tests/accuracy/run
 
 # Parser fuzzing, longer than the short run in make check: FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 300

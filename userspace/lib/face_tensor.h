@@ -63,4 +63,27 @@ void mncr_face_global_mean(const struct mncr_face_tensor *in, float *out);
 void mncr_face_fc(const float *in, size_t n_in, const float *w, size_t n_out,
 		  float *out);
 
+/*
+ * Depthwise 3x3 convolution, no bias, TensorFlow "same" padding: out is
+ * ceil(in / stride) on each side and the window of output (y, x) starts at
+ * (y * stride - before, x * stride - before), before = floor(total / 2) of
+ * the padding the size needs (so stride 2 on an even size pads only the
+ * bottom and right). w is the TF.js depthwise_filter, [3][3][c][1].
+ * relu_in != 0 reads max(in, 0) instead of in. in->pad must be at least 1
+ * (its zero border is the padding); out must not be in.
+ * Returns 0 or -EINVAL.
+ */
+int mncr_face_depthwise3x3(const struct mncr_face_tensor *in, const float *w,
+			   int stride, int relu_in,
+			   struct mncr_face_tensor *out);
+
+/*
+ * Max pooling 2x2 with TensorFlow "same" padding (windows cut at the bottom
+ * and right edges), stride 1 or 2: out is ceil(in / stride) on each side.
+ * Then out = max(out, leak * out): 0 < leak < 1 is a leaky ReLU (it commutes
+ * with the maximum), leak 1 leaves the values alone. Returns 0 or -EINVAL.
+ */
+int mncr_face_maxpool2_same(const struct mncr_face_tensor *in, int stride,
+			    float leak, struct mncr_face_tensor *out);
+
 #endif

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Accuracy figures from the embedding cache (lfw_embed):
+ *  - LFW View 2: 10-fold accuracy, the threshold chosen on 9 folds and
+ *    tested on the 10th, on int8 template scores (what the reader
+ *    compares) and on float Euclidean distances;
+ *  - all-vs-all over the enrolled images (status OK): every genuine pair
+ *    and every impostor pair scored with int8 dot products, FNMR at FMR
+ *    1e-3 and 1e-4 and the thresholds, failure-to-enrol counts;
+ *  - the ROC as CSV and PNG.
+ *   lfw_eval CACHE PAIRS OUT_DIR
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "face_decision.h"
+#include "face_pipeline.h"
+#include "lfw.h"
+#include "match.h"
+#include "roc_png.h"
+
+#define DIM MNCR_FACE_EMBED_DIM
+#define FOLDS 10
+
+struct pair {
+	int a, b, same, fold;
+};
+
+static struct lfw_record *recs;
+static int n_recs;
+
+static int find(const char *person, int num)
+{
+	char name[LFW_NAME];
+	int lo = 0, hi = n_recs - 1;
+
+	snprintf(name, sizeof(name), "%s/%s_%04d.jpg", person, person, num);
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2, c = strcmp(recs[mid].name, name);
+
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int load_cache(const char *path)
+{
+	struct lfw_header h;
+	FILE *f = fopen(path, "rb");
+
+	if (!f || fread(&h, sizeof(h), 1, f) != 1 || strcmp(h.magic, LFW_CACHE_MAGIC)) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	recs = malloc((size_t)h.count * sizeof(*recs));
+	if (!recs || fread(recs, sizeof(*recs), h.count, f) != h.count) {
+		fclose(f);
+		return -1;
+	}
+	n_recs = (int)h.count;
+	fclose(f);
+	return 0;
+}
+
+/* lfw_pairs.txt: "10 300", then per fold 300 same and 300 different. */
+static int load_pairs(const char *path, struct pair **out, int *n)
+{
+	FILE *f = fopen(path, "r");
+	int folds, per, count = 0;
+	struct pair *p;
+	char line[512];
+
+	if (!f || !fgets(line, sizeof(line), f) || sscanf(line, "%d %d", &folds, &per) != 2 ||
+	    folds != FOLDS || per <= 0 || per > 10000) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	p = calloc((size_t)folds * (size_t)per * 2, sizeof(*p));
+	while (p && fgets(line, sizeof(line), f) && count < folds * per * 2) {
+		char n1[128], n2[128];
+		int i1, i2;
+
+		if (sscanf(line, "%127s %d %d", n1, &i1, &i2) == 3) {
+			p[count].a = find(n1, i1);
+			p[count].b = find(n1, i2);
+			p[count].same = 1;
+		} else if (sscanf(line, "%127s %d %127s %d", n1, &i1, n2, &i2) == 4) {
+			p[count].a = find(n1, i1);
+			p[count].b = find(n2, i2);
+			p[count].same = 0;
+		} else {
+			continue;
+		}
+		p[count].fold = count / (2 * per);
+		if (p[count].a < 0 || p[count].b < 0 || recs[p[count].a].status < 0 ||
+		    recs[p[count].b].status < 0) {
+			fprintf(stderr, "lfw_eval: pair %d: image missing\n", count);
+			fclose(f);
+			free(p);
+			return -1;
+		}
+		count++;
+	}
+	fclose(f);
+	if (!p || count != folds * per * 2) {
+		free(p);
+		return -1;
+	}
+	*out = p;
+	*n = count;
+	return 0;
+}
+
+/* Similarity of a pair: higher is alike (distances negated). */
+static double pair_value(const struct pair *p, int use_float)
+{
+	const struct lfw_record *a = &recs[p->a], *b = &recs[p->b];
+	int32_t s;
+
+	if (use_float)
+		return -mncr_face_distance(a->embedding, b->embedding, DIM);
+	mncr_match_score_ref(a->templ, 1, b->templ, 1, DIM, &s);
+	return s;
+}
+
+/* The threshold with the best accuracy on the pairs not in fold skip. */
+static double best_threshold(const struct pair *p, const double *v, int n, int skip)
+{
+	double best_t = 0;
+	int best = -1;
+
+	/* every value is a candidate: accept when value >= t */
+	for (int i = 0; i < n; i++) {
+		int correct = 0;
+
+		if (p[i].fold == skip)
+			continue;
+		for (int j = 0; j < n; j++) {
+			if (p[j].fold == skip)
+				continue;
+			correct += (v[j] >= v[i]) == p[j].same;
+		}
+		if (correct > best) {
+			best = correct;
+			best_t = v[i];
+		}
+	}
+	return best_t;
+}
+
+static void ten_fold(const struct pair *p, int n, int use_float, double *mean,
+		     double *sd)
+{
+	double *v = malloc((size_t)n * sizeof(*v)), acc[FOLDS], s = 0, ss = 0;
+
+	if (!v) {
+		*mean = *sd = NAN;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		v[i] = pair_value(&p[i], use_float);
+	for (int k = 0; k < FOLDS; k++) {
+		double t = best_threshold(p, v, n, k);
+		int correct = 0, total = 0;
+
+		for (int i = 0; i < n; i++) {
+			if (p[i].fold != k)
+				continue;
+			correct += (v[i] >= t) == p[i].same;
+			total++;
+		}
+		acc[k] = (double)correct / total;
+		s += acc[k];
+	}
+	*mean = s / FOLDS;
+	for (int k = 0; k < FOLDS; k++)
+		ss += (acc[k] - *mean) * (acc[k] - *mean);
+	*sd = sqrt(ss / (FOLDS - 1));
+	free(v);
+}
+
+/* Same person: the directory part of the names is equal. */
+static int same_person(const struct lfw_record *a, const struct lfw_record *b)
+{
+	const char *sa = strchr(a->name, '/'), *sb = strchr(b->name, '/');
+
+	return sa - a->name == sb - b->name && !strncmp(a->name, b->name, (size_t)(sa - a->name));
+}
+
+static int32_t dot(const int8_t *a, const int8_t *b)
+{
+	int32_t s = 0;
+
+	for (int i = 0; i < DIM; i++)
+		s += (int32_t)a[i] * b[i];
+	return s;
+}
+
+/*
+ * Every pair of enrolled images into the histograms. Images are sorted by
+ * name, so a person's images are adjacent: genuine pairs are the pairs
+ * within a run. The int8 loop vectorises (-O3 below); a sample is checked
+ * against mncr_match_score_ref.
+ */
+__attribute__((optimize("O3")))
+static void all_pairs(const int *idx, int n, uint64_t *gen, uint64_t *imp,
+		      uint64_t *n_gen, uint64_t *n_imp)
+{
+	int8_t (*t)[DIM] = malloc((size_t)n * DIM);
+	int *person = malloc((size_t)n * sizeof(int));
+
+	if (!t || !person) {
+		free(t);
+		free(person);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		memcpy(t[i], recs[idx[i]].templ, DIM);
+		person[i] = i && same_person(&recs[idx[i]], &recs[idx[i - 1]]) ?
+			    person[i - 1] : i;
+	}
+	for (int i = 0; i < n; i++) {
+		for (int j = i + 1; j < n; j++) {
+			int32_t s = dot(t[i], t[j]);
+
+			if (person[i] == person[j]) {
+				gen[s - MNCR_FACE_SCORE_MIN]++;
+				(*n_gen)++;
+			} else {
+				imp[s - MNCR_FACE_SCORE_MIN]++;
+				(*n_imp)++;
+			}
+		}
+	}
+	for (int k = 0; k < 1000 && n > 1; k++) {
+		int i = (int)((unsigned)k * 2654435761u % (unsigned)n);
+		int j = (int)((unsigned)(k + 7) * 40503u % (unsigned)n);
+		int32_t ref;
+
+		mncr_match_score_ref(t[i], 1, t[j], 1, DIM, &ref);
+		if (ref != dot(t[i], t[j])) {
+			fprintf(stderr, "lfw_eval: int8 loop disagrees with mncr_match_score_ref\n");
+			exit(1);
+		}
+	}
+	free(t);
+	free(person);
+}
+
+/* FNMR at threshold t: genuine pairs scoring below t. */
+static double fnmr_at(const uint64_t *gen, uint64_t n_gen, int32_t t)
+{
+	uint64_t below = 0;
+
+	for (int32_t s = MNCR_FACE_SCORE_MIN; s < t; s++)
+		below += gen[s - MNCR_FACE_SCORE_MIN];
+	return (double)below / (double)n_gen;
+}
+
+static int write_roc(const char *dir, const uint64_t *gen, const uint64_t *imp,
+		     uint64_t n_gen, uint64_t n_imp)
+{
+	char path[4096];
+	struct roc_point *pts = malloc(MNCR_FACE_SCORE_BINS * sizeof(*pts));
+	uint64_t acc_imp = 0, acc_gen = 0;
+	int n = 0, ret;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/lfw_roc.csv", dir);
+	f = fopen(path, "w");
+	if (!f || !pts) {
+		if (f)
+			fclose(f);
+		free(pts);
+		return -1;
+	}
+	fprintf(f, "threshold,cosine,fmr,fnmr,impostor_pairs_accepted,genuine_pairs_rejected\n");
+	/* from the top: accept when score >= s */
+	for (int32_t s = MNCR_FACE_SCORE_MAX; s >= MNCR_FACE_SCORE_MIN; s--) {
+		acc_imp += imp[s - MNCR_FACE_SCORE_MIN];
+		acc_gen += gen[s - MNCR_FACE_SCORE_MIN];
+		if (!imp[s - MNCR_FACE_SCORE_MIN] && !gen[s - MNCR_FACE_SCORE_MIN])
+			continue;
+		pts[n].fmr = (double)acc_imp / (double)n_imp;
+		pts[n].fnmr = 1.0 - (double)acc_gen / (double)n_gen;
+		fprintf(f, "%d,%.5f,%.4e,%.6f,%llu,%llu\n", s,
+			(double)s / MNCR_FACE_SCORE_MAX, pts[n].fmr, pts[n].fnmr,
+			(unsigned long long)acc_imp,
+			(unsigned long long)(n_gen - acc_gen));
+		n++;
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/lfw_roc.png", dir);
+	ret = roc_png_write(path, pts, n, "LFW all-vs-all ROC");
+	free(pts);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct pair *pairs;
+	int n_pairs, n_ok = 0, n_fallback = 0, n_quality = 0, n_badlm = 0, *idx;
+	int gate_count[MNCR_FACE_Q_GATES] = { 0 };
+	uint64_t *gen, *imp, n_gen = 0, n_imp = 0;
+	double acc8, sd8, accf, sdf;
+	const double fmrs[2] = { 1e-3, 1e-4 };
+	char path[4096];
+	FILE *out;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: lfw_eval CACHE PAIRS OUT_DIR\n");
+		return 2;
+	}
+	if (load_cache(argv[1])) {
+		fprintf(stderr, "lfw_eval: %s: not a cache\n", argv[1]);
+		return 1;
+	}
+	if (load_pairs(argv[2], &pairs, &n_pairs)) {
+		fprintf(stderr, "lfw_eval: %s: bad pairs file\n", argv[2]);
+		return 1;
+	}
+	idx = malloc((size_t)n_recs * sizeof(*idx));
+	gen = calloc(MNCR_FACE_SCORE_BINS, sizeof(*gen));
+	imp = calloc(MNCR_FACE_SCORE_BINS, sizeof(*imp));
+	if (!idx || !gen || !imp)
+		return 1;
+	for (int i = 0; i < n_recs; i++) {
+		const struct lfw_record *r = &recs[i];
+
+		if (r->fallback)
+			n_fallback++;
+		else if (r->status == MNCR_FACE_OK)
+			idx[n_ok++] = i;
+		else if (r->status == MNCR_FACE_QUALITY)
+			n_quality++;
+		else
+			n_badlm++;
+		for (int g = 0; g < MNCR_FACE_Q_GATES; g++)
+			gate_count[g] += !r->fallback && (r->fails >> g & 1);
+	}
+	ten_fold(pairs, n_pairs, 0, &acc8, &sd8);
+	ten_fold(pairs, n_pairs, 1, &accf, &sdf);
+	all_pairs(idx, n_ok, gen, imp, &n_gen, &n_imp);
+
+	snprintf(path, sizeof(path), "%s/lfw_results.txt", argv[3]);
+	out = fopen(path, "w");
+	for (int pass = 0; pass < 2; pass++) {
+		FILE *f = pass ? out : stdout;
+
+		if (!f)
+			continue;
+		fprintf(f, "images                            %d\n", n_recs);
+		fprintf(f, "enrolled (pipeline OK)            %d\n", n_ok);
+		fprintf(f, "failure to enrol                  %d (%.2f%%): no face %d, quality %d, landmarks %d\n",
+			n_recs - n_ok, 100.0 * (n_recs - n_ok) / n_recs, n_fallback,
+			n_quality, n_badlm);
+		fprintf(f, "  gates failed (detected faces)  ");
+		for (int g = 0; g < MNCR_FACE_Q_GATES; g++)
+			fprintf(f, " %s %d%s", mncr_face_quality_reason(1u << g), gate_count[g],
+				g + 1 < MNCR_FACE_Q_GATES ? "," : "\n");
+		fprintf(f, "View 2 10-fold accuracy, int8     %.2f%% +- %.2f\n", 100 * acc8, 100 * sd8);
+		fprintf(f, "View 2 10-fold accuracy, float    %.2f%% +- %.2f\n", 100 * accf, 100 * sdf);
+		fprintf(f, "genuine pairs (all-vs-all)        %llu\n", (unsigned long long)n_gen);
+		fprintf(f, "impostor pairs (all-vs-all)       %llu\n", (unsigned long long)n_imp);
+		for (int k = 0; k < 2; k++) {
+			int32_t t;
+			double got;
+
+			if (mncr_face_threshold_from_histogram(imp, fmrs[k], &t, &got)) {
+				fprintf(f, "FMR %.0e: too few impostor pairs\n", fmrs[k]);
+				continue;
+			}
+			fprintf(f, "FMR %.0e: threshold %5d (cosine %.4f), FMR %.2e, FNMR %.2f%%\n",
+				fmrs[k], t, (double)t / MNCR_FACE_SCORE_MAX, got,
+				100 * fnmr_at(gen, n_gen, t));
+		}
+	}
+	if (out)
+		fclose(out);
+	if (write_roc(argv[3], gen, imp, n_gen, n_imp)) {
+		fprintf(stderr, "lfw_eval: cannot write the ROC\n");
+		return 1;
+	}
+	printf("ROC: %s/lfw_roc.csv, %s/lfw_roc.png\n", argv[3], argv[3]);
+	return 0;
+}

@@ -1,0 +1,962 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * End to end: the real mncr-eligd on 127.0.0.1 with a test PKI made by
+ * tests/pki/make-pki in a temporary directory, driven by the library's
+ * client. Cards: card-pin is a subscriber, card-pinless is not, and the
+ * expired and revoked cards must be refused with their codes.
+ *
+ * The service binary is found next to this test's build directory
+ * (build/mncr-eligd) or named by $MNCR_ELIGD.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "elig_client.h"
+#include "elig_conn.h"
+#include "elig_dial.h"
+#include "elig_fields.h"
+#include "elig_http.h"
+#include "elig_message.h"
+#include "elig_sig.h"
+
+#define INSTITUTION "1312345678"
+#define P 256
+
+struct env {
+	char dir[64];
+	char pki[96];
+	char eligd[PATH_MAX + 32];
+	char make_pki[PATH_MAX + 32];
+	char port[8];
+	char pin_serial[48];
+	pid_t pid;
+};
+
+/* ---- helpers ---- */
+
+static void at(const struct env *e, char out[P], const char *name)
+{
+	snprintf(out, P, "%s/%s", e->pki, name);
+}
+
+/* Runs argv with output to log (or /dev/null); its exit status or -1. */
+static int run(char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		int fd = open(log ? log : "/dev/null",
+			      O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Walks up from this test's directory to find the binary and make-pki. */
+static int locate(struct env *e)
+{
+	char self[PATH_MAX], *dir;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *env = getenv("MNCR_ELIGD");
+
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	if (env)
+		snprintf(e->eligd, sizeof(e->eligd), "%s", env);
+	dir = dirname(self);
+	for (; strcmp(dir, "/") != 0; dir = dirname(dir)) {
+		char p[PATH_MAX + 32];
+
+		snprintf(p, sizeof(p), "%s/mncr-eligd", dir);
+		if (!e->eligd[0] && access(p, X_OK) == 0)
+			snprintf(e->eligd, sizeof(e->eligd), "%s", p);
+		snprintf(p, sizeof(p), "%s/tests/pki/make-pki", dir);
+		if (!e->make_pki[0] && access(p, X_OK) == 0)
+			snprintf(e->make_pki, sizeof(e->make_pki), "%s", p);
+	}
+	if (!e->eligd[0])
+		fprintf(stderr, "mncr-eligd not found: make build/mncr-eligd "
+			"or set MNCR_ELIGD\n");
+	if (!e->make_pki[0])
+		fprintf(stderr, "tests/pki/make-pki not found\n");
+	return e->eligd[0] && e->make_pki[0] ? 0 : -1;
+}
+
+static int cert_serial(const char *pem, char *out, size_t len)
+{
+	FILE *f = fopen(pem, "r");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	BIGNUM *bn = x ? ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)
+		       : NULL;
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	const char *h = hex;
+
+	while (h && h[0] == '0' && h[1])
+		h++;
+	if (h)
+		snprintf(out, len, "%s", h);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	X509_free(x);
+	if (f)
+		fclose(f);
+	return h ? 0 : -1;
+}
+
+static int read_file(const char *path, uint8_t *buf, size_t cap, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return -1;
+	*len = fread(buf, 1, cap, f);
+	fclose(f);
+	return *len > 0 && *len < cap ? 0 : -1;
+}
+
+static int start_service(struct env *e)
+{
+	char portfile[P], log[P], db[P], cert[P], key[P], ca[P], jpki[P],
+	     crl[P], pidfile[P];
+	char *argv[] = {
+		e->eligd, "--listen", "127.0.0.1:0", "--port-file", portfile,
+		"--pidfile", pidfile, "--log", log, "--cert", cert, "--key",
+		key, "--client-ca", ca, "--card-ca", jpki, "--crl", crl, "--db",
+		db, "--timeout", "1", "--handshake-timeout", "2",
+		"--foreground", NULL,
+	};
+
+	snprintf(portfile, P, "%s/port", e->dir);
+	snprintf(pidfile, P, "%s/pid", e->dir);
+	snprintf(log, P, "%s/eligd.log", e->dir);
+	snprintf(db, P, "%s/db.sqlite", e->dir);
+	at(e, cert, "service.pem");
+	at(e, key, "service.key");
+	at(e, ca, "site-ca.pem");
+	at(e, jpki, "jpki-ca.pem");
+	at(e, crl, "jpki-ca.crl.pem");
+	e->pid = fork();
+	if (e->pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	/* The port file appears, written atomically, once it listens. */
+	for (int i = 0; i < 500; i++) {
+		FILE *f = fopen(portfile, "r");
+		int st;
+
+		if (f) {
+			int ok = fscanf(f, "%7s", e->port) == 1;
+
+			fclose(f);
+			return ok ? 0 : -1;
+		}
+		if (waitpid(e->pid, &st, WNOHANG) == e->pid) {
+			e->pid = 0;
+			return -1;
+		}
+		usleep(10000);
+	}
+	return -1;
+}
+
+static void cleanup(struct env *e)
+{
+	char cmd[160];
+
+	if (e->pid > 0) {
+		kill(e->pid, SIGKILL);
+		waitpid(e->pid, NULL, 0);
+		e->pid = 0;
+	}
+	if (getenv("MNCR_KEEP_TMP") || !e->dir[0])
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", e->dir);
+}
+
+static int setup(struct env *e);
+
+static int group_setup(void **state)
+{
+	static struct env e;
+
+	if (setup(&e)) {
+		fprintf(stderr, "setup failed (MNCR_KEEP_TMP=1 keeps %s)\n",
+			e.dir);
+		cleanup(&e);
+		return -1;
+	}
+	*state = &e;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	if (*state)
+		cleanup(*state);
+	return 0;
+}
+
+static int setup(struct env *e)
+{
+	char db[P], pem[P], spec[P], log[P];
+	char *mk[] = { e->make_pki, e->pki, NULL };
+	char *add[] = { e->eligd, "--db", db, "--init-db", "--add-subscriber",
+			spec, NULL };
+
+	snprintf(e->dir, sizeof(e->dir), "/tmp/mncr-elig-XXXXXX");
+	if (!mkdtemp(e->dir)) {
+		e->dir[0] = '\0';
+		return -1;
+	}
+	if (locate(e))
+		return -1;
+	snprintf(e->pki, sizeof(e->pki), "%s/pki", e->dir);
+	snprintf(db, P, "%s/db.sqlite", e->dir);
+	snprintf(log, P, "%s/setup.log", e->dir);
+	at(e, pem, "card-pin.pem");
+	if (run(mk, log) != 0 ||
+	    cert_serial(pem, e->pin_serial, sizeof(e->pin_serial))) {
+		fprintf(stderr, "tests/pki/make-pki failed (openssl?)\n");
+		return -1;
+	}
+	snprintf(spec, P, "%s:06139998:記号12:71825364:01:030:ア",
+		 e->pin_serial);
+	if (run(add, log) != 0) {
+		fprintf(stderr, "%s --add-subscriber failed\n", e->eligd);
+		return -1;
+	}
+	if (start_service(e)) {
+		fprintf(stderr, "%s did not start\n", e->eligd);
+		return -1;
+	}
+	return 0;
+}
+
+struct client_opts {
+	const char *ca, *cert, *key;	/* names in the PKI; NULL: none */
+	const char *name;		/* server name; NULL: the address */
+	const char *port;		/* NULL: the service */
+	unsigned int attempts, handshake_ms;
+};
+
+static struct mncr_elig_client *client(const struct env *e,
+				       const struct client_opts *o)
+{
+	char ca[P], cert[P], key[P];
+	struct mncr_elig_client_config cfg = {
+		.host = "127.0.0.1",
+		.port = o->port ? o->port : e->port,
+		.server_name = o->name,
+		.ca_file = ca,
+		.cert_file = o->cert ? cert : NULL,
+		.key_file = o->key ? key : NULL,
+		.connect_timeout_ms = 1000,
+		.handshake_timeout_ms = o->handshake_ms ? o->handshake_ms : 2000,
+		.io_timeout_ms = 3000,
+		.attempts = o->attempts ? o->attempts : 3,
+		.backoff_ms = 50,
+	};
+	struct mncr_elig_error err;
+	struct mncr_elig_client *c;
+
+	at(e, ca, o->ca ? o->ca : "site-ca.pem");
+	if (o->cert)
+		at(e, cert, o->cert);
+	if (o->key)
+		at(e, key, o->key);
+	c = mncr_elig_client_new(&cfg, &err);
+	if (!c)
+		fail_msg("client: %s", err.message);
+	return c;
+}
+
+static struct mncr_elig_client *reader(const struct env *e)
+{
+	struct client_opts o = {
+		.cert = "reader.pem", .key = "reader.key", .name = "localhost",
+	};
+
+	return client(e, &o);
+}
+
+static void request(const struct env *e, struct mncr_elig_request *r,
+		    const char *card, enum mncr_elig_method m)
+{
+	char der[P];
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(mncr_elig_request_id_new(r->request_id), 0);
+	memcpy(r->institution_code, INSTITUTION, sizeof(INSTITUTION));
+	r->site = MNCR_ELIG_SITE_CLINIC;
+	r->method = m;
+	r->operator_attested = m == MNCR_ELIG_METHOD_VISUAL;
+	r->consents.medication = true;
+	r->consents.clinical = true;
+	at(e, der, card);
+	assert_int_equal(read_file(der, r->card_cert, sizeof(r->card_cert),
+				   &r->card_cert_len), 0);
+}
+
+/* What the card does after PIN VERIFY, with the key file standing in. */
+static void sign(const struct env *e, struct mncr_elig_request *r,
+		 const char *key_name)
+{
+	uint8_t tbs[MNCR_ELIG_PIN_TBS_MAX];
+	int n = mncr_elig_pin_tbs(r, tbs);
+	char path[P];
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_PKEY *k;
+	size_t len = sizeof(r->signature);
+	FILE *f;
+
+	at(e, path, key_name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(k);
+	assert_true(n > 0);
+	assert_int_equal(EVP_DigestSignInit_ex(md, NULL, "SHA256", NULL, NULL,
+					       k, NULL), 1);
+	assert_int_equal(EVP_DigestSign(md, r->signature, &len, tbs,
+					(size_t)n), 1);
+	r->signature_len = len;
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(k);
+}
+
+static enum mncr_elig_status qualify(const struct env *e,
+				     const struct mncr_elig_request *r,
+				     struct mncr_elig_response *resp,
+				     struct mncr_elig_error *err)
+{
+	struct mncr_elig_client *c = reader(e);
+	enum mncr_elig_status s = mncr_elig_client_qualify(c, r, resp, err);
+
+	mncr_elig_client_free(c);
+	return s;
+}
+
+static void expect_refusal(const struct env *e, const char *card,
+			   const char *code, int http)
+{
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	request(e, &r, card, MNCR_ELIG_METHOD_FACE);
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_REFUSED);
+	assert_string_equal(err.code, code);
+	assert_string_equal(resp.error.code, code);
+	assert_int_equal(err.http_status, http);
+	assert_string_equal(resp.request_id, r.request_id);
+}
+
+static void pin_request(const struct env *e, struct mncr_elig_request *r)
+{
+	struct mncr_elig_client *c = reader(e);
+	struct mncr_elig_challenge ch;
+	struct mncr_elig_error err;
+
+	request(e, r, "card-pin.der", MNCR_ELIG_METHOD_PIN);
+	assert_int_equal(mncr_elig_client_challenge(c, &ch, &err),
+			 MNCR_ELIG_OK);
+	assert_int_equal(ch.expires_in, 60);
+	memcpy(r->challenge, ch.nonce, sizeof(r->challenge));
+	mncr_elig_client_free(c);
+}
+
+/* ---- eligibility ---- */
+
+static void test_face_eligible(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	request(e, &r, "card-pin.der", MNCR_ELIG_METHOD_FACE);
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_OK);
+	assert_true(resp.ok);
+	assert_int_equal(err.attempts, 1);
+	assert_string_equal(resp.request_id, r.request_id);
+	assert_int_equal(resp.q.validity, MNCR_ELIG_VALID);
+	assert_string_equal(resp.q.insurer_number, "06139998");
+	assert_string_equal(resp.q.symbol, "記号12");
+	assert_string_equal(resp.q.number, "71825364");
+	assert_string_equal(resp.q.branch, "01");
+	assert_string_equal(resp.q.share, "030");
+	assert_string_equal(resp.q.limit_class, "ア");
+	assert_string_equal(resp.q.institution_code, INSTITUTION);
+	assert_int_equal(strlen(resp.q.processed_at), 14);
+	assert_memory_equal(resp.q.processed_at, resp.q.confirmation_date, 8);
+	assert_true(resp.q.consents.medication && resp.q.consents.clinical);
+	assert_false(resp.q.consents.checkup || resp.q.consents.surgery);
+	mncr_elig_cleanse(&resp, sizeof(resp));
+}
+
+static void test_visual_with_attestation(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	request(e, &r, "card-pin.der", MNCR_ELIG_METHOD_VISUAL);
+	r.site = MNCR_ELIG_SITE_PHARMACY;
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_OK);
+	assert_string_equal(resp.q.insurer_number, "06139998");
+}
+
+static void test_server_checked_by_address(void **state)
+{
+	const struct env *e = *state;
+	struct client_opts o = { .cert = "reader.pem", .key = "reader.key" };
+	struct mncr_elig_client *c = client(e, &o);
+	struct mncr_elig_challenge ch;
+	struct mncr_elig_error err;
+
+	/* No server name: the certificate's IP:127.0.0.1 must match. */
+	assert_int_equal(mncr_elig_client_challenge(c, &ch, &err),
+			 MNCR_ELIG_OK);
+	mncr_elig_client_free(c);
+}
+
+static void test_expired_card(void **state)
+{
+	expect_refusal(*state, "card-expired.der", "cert_expired", 403);
+}
+
+static void test_revoked_card(void **state)
+{
+	expect_refusal(*state, "card-revoked.der", "cert_revoked", 403);
+}
+
+static void test_card_from_other_ca(void **state)
+{
+	/* The reader's own certificate chains to the site CA, not JPKI. */
+	expect_refusal(*state, "reader.der", "cert_untrusted", 403);
+}
+
+static void test_unknown_subscriber(void **state)
+{
+	expect_refusal(*state, "card-pinless.der", "not_found", 404);
+}
+
+static void test_malformed_card_certificate(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	request(e, &r, "card-pin.der", MNCR_ELIG_METHOD_FACE);
+	r.card_cert_len -= 10;
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_REFUSED);
+	assert_string_equal(err.code, "bad_request");
+	assert_int_equal(err.http_status, 400);
+}
+
+/* ---- PIN mode ---- */
+
+static void test_pin_good_signature(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	pin_request(e, &r);
+	sign(e, &r, "card-pin.key");
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_OK);
+	assert_string_equal(resp.q.number, "71825364");
+	/* The very same request again (a reader retry): same answer. */
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_OK);
+	assert_string_equal(resp.q.number, "71825364");
+}
+
+static void test_pin_wrong_key(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	pin_request(e, &r);
+	sign(e, &r, "card-pinless.key");
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_REFUSED);
+	assert_string_equal(err.code, "bad_signature");
+	assert_int_equal(err.http_status, 403);
+}
+
+static void test_pin_altered_signature(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	pin_request(e, &r);
+	sign(e, &r, "card-pin.key");
+	r.signature[17] ^= 0x01;
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_REFUSED);
+	assert_string_equal(err.code, "bad_signature");
+}
+
+static void test_pin_replayed_challenge(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	pin_request(e, &r);
+	sign(e, &r, "card-pin.key");
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_OK);
+	/* A new request on the used challenge, correctly signed. */
+	assert_int_equal(mncr_elig_request_id_new(r.request_id), 0);
+	sign(e, &r, "card-pin.key");
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_REFUSED);
+	assert_string_equal(err.code, "bad_signature");
+	assert_non_null(strstr(err.message, "already used"));
+}
+
+static void test_pin_unissued_challenge(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	request(e, &r, "card-pin.der", MNCR_ELIG_METHOD_PIN);
+	memset(r.challenge, 0x5a, sizeof(r.challenge));
+	sign(e, &r, "card-pin.key");
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_REFUSED);
+	assert_string_equal(err.code, "bad_signature");
+}
+
+static void test_request_id_reused_for_other_request(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	request(e, &r, "card-pin.der", MNCR_ELIG_METHOD_FACE);
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_OK);
+	r.consents.surgery = true;
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_REFUSED);
+	assert_string_equal(err.code, "duplicate_request");
+	assert_int_equal(err.http_status, 409);
+}
+
+static void test_repeat_of_refusal_is_refused_again(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	request(e, &r, "card-revoked.der", MNCR_ELIG_METHOD_FACE);
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_REFUSED);
+	assert_int_equal(qualify(e, &r, &resp, &err), MNCR_ELIG_REFUSED);
+	assert_string_equal(err.code, "cert_revoked");
+}
+
+/* ---- TLS ---- */
+
+static void expect_tls_failure(const struct env *e, struct client_opts *o,
+			       const char *why)
+{
+	struct mncr_elig_client *c = client(e, o);
+	struct mncr_elig_challenge ch;
+	struct mncr_elig_error err;
+
+	assert_int_equal(mncr_elig_client_challenge(c, &ch, &err),
+			 MNCR_ELIG_TLS);
+	/* Certificate failures are final: no second connection. */
+	assert_int_equal(err.attempts, 1);
+	if (!strstr(err.message, why))
+		fail_msg("\"%s\" does not say \"%s\"", err.message, why);
+	mncr_elig_client_free(c);
+}
+
+static void test_client_without_certificate(void **state)
+{
+	struct client_opts o = { .name = "localhost" };
+
+	expect_tls_failure(*state, &o, "certificate required");
+}
+
+static void test_client_certificate_from_other_ca(void **state)
+{
+	struct client_opts o = {
+		.cert = "card-pinless.pem", .key = "card-pinless.key",
+		.name = "localhost",
+	};
+
+	expect_tls_failure(*state, &o, "unknown ca");
+}
+
+static void test_server_from_untrusted_ca(void **state)
+{
+	struct client_opts o = {
+		.ca = "jpki-ca.pem", .cert = "reader.pem", .key = "reader.key",
+		.name = "localhost",
+	};
+
+	expect_tls_failure(*state, &o, "certificate verify failed");
+}
+
+static void test_server_wrong_name(void **state)
+{
+	struct client_opts o = {
+		.cert = "reader.pem", .key = "reader.key",
+		.name = "eligibility.example.jp",
+	};
+
+	expect_tls_failure(*state, &o, "hostname mismatch");
+}
+
+/* ---- unreachable ---- */
+
+static void test_service_down(void **state)
+{
+	const struct env *e = *state;
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	char port[8];
+	struct client_opts o = {
+		.cert = "reader.pem", .key = "reader.key", .name = "localhost",
+		.port = port, .attempts = 3,
+	};
+	struct mncr_elig_client *c;
+	struct mncr_elig_challenge ch;
+	struct mncr_elig_error err;
+	uint64_t t0;
+
+	/* Bound but not listening: refused, and no one else gets the port. */
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &len), 0);
+	snprintf(port, sizeof(port), "%d", ntohs(a.sin_port));
+	c = client(e, &o);
+	t0 = mncr_elig_now_ms();
+	assert_int_equal(mncr_elig_client_challenge(c, &ch, &err),
+			 MNCR_ELIG_UNREACHABLE);
+	assert_int_equal(err.attempts, 3);
+	assert_true(mncr_elig_now_ms() - t0 < 2000);
+	assert_non_null(strstr(err.message, "refused"));
+	mncr_elig_client_free(c);
+	close(s);
+}
+
+static void test_silent_service(void **state)
+{
+	const struct env *e = *state;
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	char port[8];
+	struct client_opts o = {
+		.cert = "reader.pem", .key = "reader.key", .name = "localhost",
+		.port = port, .attempts = 2, .handshake_ms = 200,
+	};
+	struct mncr_elig_client *c;
+	struct mncr_elig_challenge ch;
+	struct mncr_elig_error err;
+	uint64_t t0, took;
+
+	/* Listening, never accepting: TCP connects, TLS never answers. */
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(s, 8), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &len), 0);
+	snprintf(port, sizeof(port), "%d", ntohs(a.sin_port));
+	c = client(e, &o);
+	t0 = mncr_elig_now_ms();
+	assert_int_equal(mncr_elig_client_challenge(c, &ch, &err),
+			 MNCR_ELIG_UNREACHABLE);
+	took = mncr_elig_now_ms() - t0;
+	assert_int_equal(err.attempts, 2);
+	assert_true(took >= 400 && took < 2000);
+	assert_non_null(strstr(err.message, "timed out"));
+	mncr_elig_client_free(c);
+	close(s);
+}
+
+/* ---- hostile input: answered or dropped, never fatal ---- */
+
+/* Sends raw bytes over TLS as the reader; the HTTP status, or -1. */
+static int raw(const struct env *e, const char *data, size_t len,
+	       char *body, size_t body_cap)
+{
+	char cert[P], key[P], ca[P], buf[8192], why[160];
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	struct mncr_elig_http_head h;
+	struct mncr_elig_conn c;
+	uint64_t deadline = mncr_elig_now_ms() + 5000;
+	size_t got = 0;
+	long head = 0;
+	int fd, status = -1;
+
+	at(e, cert, "reader.pem");
+	at(e, key, "reader.key");
+	at(e, ca, "site-ca.pem");
+	assert_int_equal(SSL_CTX_use_certificate_file(ctx, cert,
+						      SSL_FILETYPE_PEM), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey_file(ctx, key,
+						     SSL_FILETYPE_PEM), 1);
+	assert_int_equal(SSL_CTX_load_verify_file(ctx, ca), 1);
+	fd = mncr_elig_dial("127.0.0.1", e->port, 1000, why, sizeof(why));
+	assert_true(fd >= 0);
+	assert_int_equal(mncr_elig_conn_init(&c, ctx, fd, false), 0);
+	assert_int_equal(mncr_elig_conn_handshake(&c, deadline), 0);
+	assert_int_equal(mncr_elig_conn_write(&c, data, len, deadline), 0);
+	for (;;) {
+		long n = mncr_elig_conn_read(&c, buf + got,
+					     sizeof(buf) - got - 1, deadline);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	head = mncr_elig_http_head_len(buf, got);
+	if (head > 0 && !mncr_elig_http_parse_response(buf, (size_t)head, &h,
+						       why, sizeof(why))) {
+		status = h.status;
+		if (body)
+			snprintf(body, body_cap, "%s", buf + head);
+	}
+	mncr_elig_conn_close(&c, 100);
+	SSL_CTX_free(ctx);
+	return status;
+}
+
+static void expect_raw(const struct env *e, const char *data, int status,
+		       const char *code)
+{
+	char body[2048] = "";
+
+	assert_int_equal(raw(e, data, strlen(data), body, sizeof(body)),
+			 status);
+	if (code && !strstr(body, code))
+		fail_msg("%s lacks %s", body, code);
+}
+
+#define POST_HEAD "POST /v1/qualification HTTP/1.1\r\nHost: x\r\n" \
+		  "Content-Type: application/json\r\n"
+
+static void test_hostile_requests(void **state)
+{
+	const struct env *e = *state;
+	char big[10000];
+
+	expect_raw(e, "HELLO\r\n\r\n", 400, "bad_request");
+	expect_raw(e, "GET /v1/challenge HTTP/1.0\r\nHost: x\r\n\r\n", 505,
+		   "only HTTP/1.1");
+	expect_raw(e, "GET /v1/challenge HTTP/1.1\r\n\r\n", 400,
+		   "no Host header");
+	expect_raw(e, "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n", 404,
+		   "unknown_endpoint");
+	expect_raw(e, "GET /v1/qualification HTTP/1.1\r\nHost: x\r\n\r\n",
+		   405, "method_not_allowed");
+	expect_raw(e, POST_HEAD "Content-Length: 5\r\n\r\n{\"a\":", 400,
+		   "bad_request");
+	expect_raw(e, POST_HEAD "Content-Length: 2\r\n\r\n[]", 400,
+		   "object expected");
+	expect_raw(e, POST_HEAD "Content-Length: 99999\r\n\r\n", 413,
+		   "too_large");
+	expect_raw(e, POST_HEAD "Transfer-Encoding: chunked\r\n\r\n", 501,
+		   "transfer codings");
+	expect_raw(e, POST_HEAD "Content-Length: 2\r\n\r\n{}extra", 400,
+		   "bytes after");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "GET /v1/challenge HTTP/1.1\r\nX: ", 31);
+	expect_raw(e, big, 431, "too_large");
+}
+
+static void test_slow_client_times_out(void **state)
+{
+	const struct env *e = *state;
+	uint64_t t0 = mncr_elig_now_ms();
+
+	/* A head that never ends: the service gives up after --timeout 1. */
+	expect_raw(e, POST_HEAD, 408, "timeout");
+	assert_true(mncr_elig_now_ms() - t0 < 3000);
+}
+
+static void test_plaintext_client(void **state)
+{
+	const struct env *e = *state;
+	static const char req[] = "GET /v1/challenge HTTP/1.1\r\n\r\n";
+	char why[160], buf[256];
+	int fd = mncr_elig_dial("127.0.0.1", e->port, 1000, why, sizeof(why));
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	assert_int_equal(send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL),
+			 (ssize_t)sizeof(req) - 1);
+	/* The service drops it; it must not answer in clear text. */
+	for (int i = 0; i < 300; i++) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			break;
+		usleep(10000);
+	}
+	assert_true(n <= 0 || buf[0] != 'H');
+	close(fd);
+	/* And it still serves. */
+	test_face_eligible(state);
+}
+
+/* ---- several readers at once ---- */
+
+static void *concurrent_one(void *arg)
+{
+	const struct env *e = arg;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_error err;
+
+	request(e, &r, "card-pin.der", MNCR_ELIG_METHOD_FACE);
+	return (void *)(intptr_t)(qualify(e, &r, &resp, &err) == MNCR_ELIG_OK &&
+				  strcmp(resp.q.insurer_number, "06139998") ==
+				  0);
+}
+
+static void test_concurrent_readers(void **state)
+{
+	pthread_t t[8];
+	void *ok;
+
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, concurrent_one,
+						*state), 0);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(pthread_join(t[i], &ok), 0);
+		assert_true(ok != NULL);
+	}
+}
+
+/* ---- the log, then a clean stop ---- */
+
+static void test_log_has_no_patient_data(void **state)
+{
+	const struct env *e = *state;
+	char path[P], line[1024];
+	FILE *f;
+	int lines = 0;
+
+	snprintf(path, P, "%s/eligd.log", e->dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		lines++;
+		if (strstr(line, "06139998") || strstr(line, "71825364") ||
+		    strstr(line, "記号"))
+			fail_msg("log line has insurance data: %s", line);
+	}
+	fclose(f);
+	assert_true(lines > 10);
+}
+
+static void test_sigterm_stops_cleanly(void **state)
+{
+	struct env *e = *state;
+	char pidfile[P];
+	int st = -1, i;
+	long pid = 0;
+	FILE *f;
+
+	snprintf(pidfile, P, "%s/pid", e->dir);
+	f = fopen(pidfile, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	assert_int_equal(pid, e->pid);
+	assert_int_equal(kill(e->pid, SIGTERM), 0);
+	for (i = 0; i < 300; i++) {
+		if (waitpid(e->pid, &st, WNOHANG) == e->pid)
+			break;
+		usleep(10000);
+	}
+	assert_true(i < 300);
+	e->pid = 0;
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(access(pidfile, F_OK), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_face_eligible),
+		cmocka_unit_test(test_visual_with_attestation),
+		cmocka_unit_test(test_server_checked_by_address),
+		cmocka_unit_test(test_expired_card),
+		cmocka_unit_test(test_revoked_card),
+		cmocka_unit_test(test_card_from_other_ca),
+		cmocka_unit_test(test_unknown_subscriber),
+		cmocka_unit_test(test_malformed_card_certificate),
+		cmocka_unit_test(test_pin_good_signature),
+		cmocka_unit_test(test_pin_wrong_key),
+		cmocka_unit_test(test_pin_altered_signature),
+		cmocka_unit_test(test_pin_replayed_challenge),
+		cmocka_unit_test(test_pin_unissued_challenge),
+		cmocka_unit_test(test_request_id_reused_for_other_request),
+		cmocka_unit_test(test_repeat_of_refusal_is_refused_again),
+		cmocka_unit_test(test_client_without_certificate),
+		cmocka_unit_test(test_client_certificate_from_other_ca),
+		cmocka_unit_test(test_server_from_untrusted_ca),
+		cmocka_unit_test(test_server_wrong_name),
+		cmocka_unit_test(test_service_down),
+		cmocka_unit_test(test_silent_service),
+		cmocka_unit_test(test_hostile_requests),
+		cmocka_unit_test(test_slow_client_times_out),
+		cmocka_unit_test(test_plaintext_client),
+		cmocka_unit_test(test_concurrent_readers),
+		cmocka_unit_test(test_log_has_no_patient_data),
+		cmocka_unit_test(test_sigterm_stops_cleanly),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Strict, schema-driven JSON reader for the eligibility messages.
+ *
+ * The text must be one JSON object (RFC 8259) whose members are exactly the
+ * fields of a schema: unknown, duplicate or missing required members, wrong
+ * value types, over-long strings, invalid UTF-8, \u0000, and anything after
+ * the object are errors. Values are decoded straight into the caller's
+ * fixed-size struct, so nothing is allocated and a caller holding card data
+ * can cleanse everything it was given. Only the value types the messages
+ * use exist: strings, booleans, unsigned integers and nested objects.
+ */
+#ifndef MNCR_ELIG_JSON_H
+#define MNCR_ELIG_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Nesting of schema objects; deeper schemas are refused. */
+#define MNCR_ELIG_JSON_MAX_DEPTH 4
+/* Fields of one object: the seen mask is a uint32_t. */
+#define MNCR_ELIG_JSON_MAX_FIELDS 32
+
+enum mncr_elig_json_type {
+	MNCR_ELIG_JSON_STRING,	/* char[size] at offset, NUL-terminated */
+	MNCR_ELIG_JSON_BOOL,	/* bool at offset */
+	MNCR_ELIG_JSON_UINT,	/* uint32_t at offset, at most max */
+	MNCR_ELIG_JSON_OBJECT,	/* struct described by object at offset */
+};
+
+struct mncr_elig_json_schema;
+
+struct mncr_elig_json_field {
+	const char *name;
+	enum mncr_elig_json_type type;
+	bool required;
+	size_t offset;
+	size_t size;		/* STRING: buffer size, so size - 1 bytes max */
+	uint32_t max;		/* UINT */
+	const struct mncr_elig_json_schema *object;	/* OBJECT */
+};
+
+struct mncr_elig_json_schema {
+	const struct mncr_elig_json_field *fields;
+	size_t n_fields;
+	/* uint32_t in the target: bit i set when fields[i] was present. */
+	size_t seen_offset;
+};
+
+struct mncr_elig_json_error {
+	size_t offset;		/* byte offset of the problem in the text */
+	char message[128];	/* never holds field values, only names */
+};
+
+/*
+ * Reads text into target, which the caller has zeroed. Returns 0 or
+ * -EINVAL with err filled (err may be NULL).
+ */
+int mncr_elig_json_read(const char *text, size_t len,
+			const struct mncr_elig_json_schema *schema,
+			void *target, struct mncr_elig_json_error *err);
+
+/* Whether s[0..len) is well-formed UTF-8 (no surrogates, no overlongs). */
+bool mncr_elig_json_utf8_valid(const char *s, size_t len);
+
+#endif

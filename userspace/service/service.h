@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What mncr-eligd's threads share, and the shape of a reply. */
+#ifndef ELIGD_SERVICE_H
+#define ELIGD_SERVICE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "cardcert.h"
+#include "challenge.h"
+#include "db.h"
+#include "options.h"
+
+struct eligd_service {
+	const struct eligd_options *opt;
+	SSL_CTX *tls;
+	struct eligd_cards *cards;
+	struct eligd_challenges *challenges;
+	struct eligd_db *db;
+	pthread_mutex_t lock;		/* guards active */
+	pthread_cond_t idle;		/* signalled when active drops */
+	unsigned int active;		/* connections being handled */
+};
+
+/* The reader on the other end, from its verified TLS certificate. */
+struct eligd_peer {
+	uint8_t id[ELIGD_READER_ID_LEN];	/* SHA-256 of the certificate */
+	char id_hex[ELIGD_READER_HEX + 1];
+	char name[64];				/* subject CN, for logs */
+	char addr[64];				/* address:port, for logs */
+};
+
+/* An HTTP status and its JSON body, in a buffer the handler owns. */
+struct eligd_reply {
+	int status;
+	char *body;
+	size_t cap, len;
+};
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The simulated cards: a built-in table of My Number Card variants, each
+ * with the fields the reader's card-face scanner reads (照合番号B) and the
+ * traits later CCID emulation needs. All data is made up.
+ */
+#ifndef MNCR_SIM_CARD_PROFILES_H
+#define MNCR_SIM_CARD_PROFILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Card-front fields as the scanner reads them: ASCII, not NUL-terminated. */
+struct card_front {
+	char birth_date[8];	/* Gregorian YYYYMMDD */
+	char expiry_year[4];	/* YYYY */
+	char security_code[4];	/* NNNN */
+};
+
+enum card_cert_status {
+	CARD_CERT_VALID,
+	CARD_CERT_EXPIRED,
+	CARD_CERT_REVOKED,
+};
+
+struct card_profile {
+	const char *name;
+	const char *summary;		/* one line for --help */
+	struct card_front front;
+	bool pin_set;			/* false: 暗証番号の設定が不要なカード */
+	unsigned pin_tries_left;	/* 0: PIN blocked */
+	enum card_cert_status cert;
+	bool sign_cert;			/* signature certificate issued */
+	bool front_garbled;		/* scanner misreads the face */
+	unsigned front_delay_ms;	/* scanner takes this long */
+	bool yank_on_read;		/* card pulled out while being read */
+};
+
+/* NULL when there is no such profile. */
+const struct card_profile *card_profile_find(const char *name);
+
+/* The table, for listings: index 0.. until NULL. */
+const struct card_profile *card_profile_at(size_t i);
+
+/*
+ * Parses "YYYYMMDD,YYYY,NNNN" (a real calendar date, a 4-digit year, a
+ * 4-digit code). On error returns -1 and puts a reason in err; the reason
+ * never quotes the input, which may be a real card's data.
+ */
+int card_front_parse(const char *text, struct card_front *out,
+		     char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "host_sysfs.h"
+#include "log.h"
+#include "sim.h"
+#include "sysfs_io.h"
+
+static int lock_path(const char *serial, char *out, size_t len)
+{
+	return path_join(out, len, SIM_RUN_DIR "/%s.lock", serial);
+}
+
+int sim_lock_serial(struct sim *s)
+{
+	const struct sim_options *opt = &s->opt;
+	char path[128], pid[32] = "";
+	int fd;
+
+	if (mkdir(SIM_RUN_DIR, 0755) && errno != EEXIST) {
+		sim_log("mkdir " SIM_RUN_DIR ": %s", strerror(errno));
+		return -1;
+	}
+	if (lock_path(opt->serial, path, sizeof(path)))
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		sim_log("open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* The kernel drops the lock when we die, however we die. */
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (read(fd, pid, sizeof(pid) - 1) < 0)
+			pid[0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		sim_log("another mncr-sim already serves serial %s%s%s%s", opt->serial,
+			pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
+		close(fd);
+		return -1;
+	}
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, pid, strlen(pid), 0) < 0)
+		sim_log("cannot record our pid in %s: %s", path, strerror(errno));
+	s->lock_fd = fd;
+	return 0;
+}
+
+static void disconnect_fault(void *ctx)
+{
+	char msg[96];
+
+	sim_unplug(ctx, false, msg, sizeof(msg));
+	sim_log("fault: disconnected after a command (%s)", msg);
+}
+
+/* Waits for the host to configure us, then for its sysfs to show it. */
+static int wait_host(struct sim *s, bool required, char *note, size_t len)
+{
+	const char *why = NULL;
+
+	if (!device_wait_link(&s->dev, true, SIM_HOST_WAIT_MS))
+		why = "the host did not configure the reader";
+	else if (host_is_local(s->gadget.udc) &&
+		 !host_wait_device(s->opt.serial, true, SIM_HOST_WAIT_MS))
+		why = "the host configured the reader but its interface did not appear in sysfs";
+	if (!why) {
+		if (note)
+			snprintf(note, len, "plugged into %s", s->gadget.udc);
+		return 0;
+	}
+	if (note)
+		snprintf(note, len, "plugged into %s but %s within %d s",
+			 s->gadget.udc, why, SIM_HOST_WAIT_MS / 1000);
+	else
+		sim_log("bound to %s but %s within %d s", s->gadget.udc, why,
+			SIM_HOST_WAIT_MS / 1000);
+	return required ? -1 : 0;
+}
+
+static int bind_locked(struct sim *s)
+{
+	if (gadget_bind(&s->gadget, s->opt.udc, s->last_udc))
+		return -1;
+	snprintf(s->last_udc, sizeof(s->last_udc), "%s", s->gadget.udc);
+	device_lock(&s->dev);
+	s->dev.plugged = true;
+	device_unlock(&s->dev);
+	return 0;
+}
+
+int sim_init(struct sim *s, const struct sim_options *opt)
+{
+	memset(s, 0, sizeof(*s));
+	s->opt = *opt;
+	s->lock_fd = -1;
+	s->ffs.ep0 = s->ffs.ep_out = s->ffs.ep_in = s->ffs.ep_int = -1;
+	s->ffs.stop_fd = -1;
+	device_init(&s->dev, opt->serial, opt->firmware, opt->engine);
+	pthread_mutex_init(&s->udc_lock, NULL);
+	s->initialized = true;
+	return gadget_init(&s->gadget, opt->serial);
+}
+
+int sim_start(struct sim *s)
+{
+	if (gadget_check_host())
+		return -1;
+	/* We hold the serial's lock, so whatever is there is a dead run's. */
+	if (gadget_exists(&s->gadget)) {
+		sim_log("removing the gadget an earlier run left behind");
+		if (gadget_teardown(&s->gadget))
+			return -1;
+	}
+	s->created = true;
+	if (gadget_create(&s->gadget, &(struct gadget_identity) {
+			.serial = s->opt.serial, .bcd_device = s->opt.bcd_device }))
+		return -1;
+	s->mounted = true;
+	if (gadget_mount_ffs(&s->gadget) ||
+	    ffs_control_open(&s->ffs, s->gadget.ffs_mount, &s->dev) ||
+	    ffs_control_start(&s->ffs))
+		return -1;
+	s->cmd = (struct command_pump) {
+		.dev = &s->dev, .ep_out = s->ffs.ep_out, .ep_in = s->ffs.ep_in,
+		.disconnect = disconnect_fault, .ctx = s,
+	};
+	s->evt = (struct event_pump) { .dev = &s->dev, .ep_int = s->ffs.ep_int };
+	if (command_pump_start(&s->cmd) || event_pump_start(&s->evt))
+		return -1;
+	if (s->opt.card) {
+		device_lock(&s->dev);
+		device_insert_card(&s->dev, card_profile_find(s->opt.card), NULL);
+		device_unlock(&s->dev);
+	}
+	pthread_mutex_lock(&s->udc_lock);
+	if (bind_locked(s)) {
+		pthread_mutex_unlock(&s->udc_lock);
+		return -1;
+	}
+	pthread_mutex_unlock(&s->udc_lock);
+	return wait_host(s, s->opt.daemon, NULL, 0);
+}
+
+void sim_stop(struct sim *s)
+{
+	char path[128], udc[64];
+
+	if (!s->initialized)
+		return;
+	s->initialized = false;
+	device_lock(&s->dev);
+	s->dev.stopping = true;
+	pthread_cond_broadcast(&s->dev.cond);
+	device_unlock(&s->dev);
+
+	/* Unbinding ends every transfer in flight, so the threads can be joined. */
+	pthread_mutex_lock(&s->udc_lock);
+	snprintf(udc, sizeof(udc), "%s", s->gadget.udc);
+	if (udc[0])
+		gadget_unbind(&s->gadget);
+	pthread_mutex_unlock(&s->udc_lock);
+	/* Whoever waits for our exit may plug the same serial next: be gone. */
+	if (udc[0] && host_is_local(udc))
+		host_wait_device(s->opt.serial, false, SIM_HOST_WAIT_MS);
+	ffs_control_stop(&s->ffs);
+	command_pump_join(&s->cmd);
+	event_pump_join(&s->evt);
+	ffs_control_close(&s->ffs);
+	if (s->created || s->mounted)
+		gadget_teardown(&s->gadget);
+	s->created = s->mounted = false;
+
+	if (s->lock_fd >= 0) {
+		if (lock_path(s->opt.serial, path, sizeof(path)) == 0)
+			unlink(path);
+		close(s->lock_fd);
+		s->lock_fd = -1;
+	}
+	pthread_mutex_destroy(&s->udc_lock);
+	device_destroy(&s->dev);
+}
+
+int sim_plug(struct sim *s, char *msg, size_t len)
+{
+	pthread_mutex_lock(&s->udc_lock);
+	if (s->gadget.udc[0]) {
+		snprintf(msg, len, "already plugged into %s", s->gadget.udc);
+		pthread_mutex_unlock(&s->udc_lock);
+		return 0;
+	}
+	if (bind_locked(s)) {
+		snprintf(msg, len, "no UDC to plug into (see the simulator's log)");
+		pthread_mutex_unlock(&s->udc_lock);
+		return -1;
+	}
+	pthread_mutex_unlock(&s->udc_lock);
+	return wait_host(s, false, msg, len);
+}
+
+int sim_unplug(struct sim *s, bool wait_host_side, char *msg, size_t len)
+{
+	char udc[64];
+
+	pthread_mutex_lock(&s->udc_lock);
+	if (!s->gadget.udc[0]) {
+		snprintf(msg, len, "already unplugged");
+		pthread_mutex_unlock(&s->udc_lock);
+		return 0;
+	}
+	snprintf(udc, sizeof(udc), "%s", s->gadget.udc);
+	if (gadget_unbind(&s->gadget)) {
+		snprintf(msg, len, "unbinding from %s failed", udc);
+		pthread_mutex_unlock(&s->udc_lock);
+		return -1;
+	}
+	/* Reset now: FunctionFS may fold the UNBIND into a later ENABLE. */
+	device_lock(&s->dev);
+	s->dev.plugged = false;
+	device_link_unbind(&s->dev);
+	device_unlock(&s->dev);
+	pthread_mutex_unlock(&s->udc_lock);
+
+	if (wait_host_side && host_is_local(udc) &&
+	    !host_wait_device(s->opt.serial, false, SIM_HOST_WAIT_MS)) {
+		snprintf(msg, len, "unplugged from %s but the host still lists the reader",
+			 udc);
+		return 0;
+	}
+	snprintf(msg, len, "unplugged from %s", udc);
+	return 0;
+}

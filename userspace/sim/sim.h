@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One simulated reader: its state, its gadget, its FunctionFS files and
+ * threads, and the cable (plug, unplug).
+ */
+#ifndef MNCR_SIM_SIM_H
+#define MNCR_SIM_SIM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "command_pump.h"
+#include "device_state.h"
+#include "event_pump.h"
+#include "ffs_control.h"
+#include "gadget_configfs.h"
+#include "options.h"
+
+/* How long plug, unplug and start wait for the host to catch up. */
+#define SIM_HOST_WAIT_MS	10000
+
+struct sim {
+	struct sim_options opt;
+	struct sim_device dev;
+	struct gadget gadget;
+	struct ffs_control ffs;
+	struct command_pump cmd;
+	struct event_pump evt;
+	pthread_mutex_t udc_lock;	/* plug, unplug, disconnect fault */
+	char last_udc[64];		/* where plug binds again */
+	int lock_fd;			/* flock on /run/mncr-sim/SERIAL.lock */
+	bool initialized;		/* sim_init done, sim_stop not yet */
+	bool created;			/* the gadget is ours to remove */
+	bool mounted;
+};
+
+/* Sets everything to "nothing done yet". -1 when paths do not fit. */
+int sim_init(struct sim *s, const struct sim_options *opt);
+
+/* Takes the serial's lock: -1 (printed) when another instance has it. */
+int sim_lock_serial(struct sim *s);
+
+/*
+ * Builds and plugs the reader; returns 0 once the host has configured it
+ * (with --daemon that is required, else a warning). -1 after printing
+ * why; sim_stop then cleans up what was done.
+ */
+int sim_start(struct sim *s);
+
+/* Unplugs, stops the threads, removes the gadget. Once per sim_init. */
+void sim_stop(struct sim *s);
+
+/* Cable in and out; msg gets a short note for the reply. 0 or -1. */
+int sim_plug(struct sim *s, char *msg, size_t len);
+int sim_unplug(struct sim *s, bool wait_host, char *msg, size_t len);
+
+#endif

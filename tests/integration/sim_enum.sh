@@ -48,7 +48,11 @@ check "product string" attr_is "$d/product" "mncr simulated face-recognition car
 check "serial from --serial" attr_is "$d/serial" ENUM1
 check "bcdDevice 0213 from --firmware 2.13-test" attr_is "$d/bcdDevice" 0213
 check "high speed" attr_is "$d/speed" 480
-check "one configuration, one interface" attr_is "$d/bNumInterfaces" " 1"
+check "one configuration, two interfaces (control, CCID)" attr_is "$d/bNumInterfaces" " 2"
+c=$d/$(basename "$d"):1.1
+check "interface 1 class 0b (CCID)" attr_is "$c/bInterfaceClass" 0b
+check "interface 1 has 3 endpoints" attr_is "$c/bNumEndpoints" 03
+check "interface 1 string" attr_is "$c/interface" "mncr smart card"
 i=$d/$(basename "$d"):1.0
 check "interface 0 class ff" attr_is "$i/bInterfaceClass" ff
 check "interface 0 subclass 00 protocol 00" \

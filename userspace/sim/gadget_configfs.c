@@ -28,7 +28,9 @@ int gadget_init(struct gadget *g, const char *serial)
 	if (path_join(g->dir, sizeof(g->dir), GADGET_ROOT "/mncr-%s", serial) ||
 	    path_join(g->ffs_name, sizeof(g->ffs_name), "mncr-ctl-%s", serial) ||
 	    path_join(g->run_dir, sizeof(g->run_dir), SIM_RUN_DIR "/%s", serial) ||
-	    path_join(g->ffs_mount, sizeof(g->ffs_mount), "%s/ctl", g->run_dir)) {
+	    path_join(g->ffs_mount, sizeof(g->ffs_mount), "%s/ctl", g->run_dir) ||
+	    path_join(g->ccid_name, sizeof(g->ccid_name), "mncr-ccid-%s", serial) ||
+	    path_join(g->ccid_mount, sizeof(g->ccid_mount), "%s/ccid", g->run_dir)) {
 		sim_log("serial too long");
 		return -1;
 	}
@@ -130,9 +132,29 @@ static int write_at(const char *base, const char *attr, const char *value)
 	return err;
 }
 
+/* A FunctionFS instance, linked into the configuration after those before it. */
+static int add_function(const struct gadget *g, const char *name)
+{
+	char fn[128], link[192];
+
+	if (path_join(fn, sizeof(fn), "%s/functions/ffs.%s", g->dir, name) ||
+	    path_join(link, sizeof(link), "%s/configs/c.1/ffs.%s", g->dir, name))
+		return -1;
+	if (mkdir(fn, 0755)) {
+		sim_log("mkdir %s: %s%s", fn, strerror(errno),
+			errno == ENOENT ? " (is usb_f_fs available?)" : "");
+		return -1;
+	}
+	if (symlink(fn, link)) {
+		sim_log("symlink %s: %s", link, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int gadget_create(const struct gadget *g, const struct gadget_identity *id)
 {
-	char num[16], fn[128], link[192];
+	char num[16];
 	int err = 0;
 
 	if (mkdir(g->dir, 0755)) {
@@ -160,19 +182,7 @@ int gadget_create(const struct gadget *g, const struct gadget_identity *id)
 		return -1;
 
 	/* Linking order is interface order: the control function goes first. */
-	if (path_join(fn, sizeof(fn), "%s/functions/ffs.%s", g->dir, g->ffs_name) ||
-	    path_join(link, sizeof(link), "%s/configs/c.1/ffs.%s", g->dir, g->ffs_name))
-		return -1;
-	if (mkdir(fn, 0755)) {
-		sim_log("mkdir %s: %s%s", fn, strerror(errno),
-			errno == ENOENT ? " (is usb_f_fs available?)" : "");
-		return -1;
-	}
-	if (symlink(fn, link)) {
-		sim_log("symlink %s: %s", link, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return add_function(g, g->ffs_name) || add_function(g, g->ccid_name) ? -1 : 0;
 }
 
 static int mkdir_p(const char *path)
@@ -192,18 +202,24 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-int gadget_mount_ffs(const struct gadget *g)
+static int mount_one(const char *name, const char *mount_point)
 {
-	if (mkdir_p(g->ffs_mount)) {
-		sim_log("mkdir %s: %s", g->ffs_mount, strerror(errno));
+	if (mkdir_p(mount_point)) {
+		sim_log("mkdir %s: %s", mount_point, strerror(errno));
 		return -1;
 	}
-	if (mount(g->ffs_name, g->ffs_mount, "functionfs", 0, NULL)) {
-		sim_log("mount -t functionfs %s %s: %s", g->ffs_name,
-			g->ffs_mount, strerror(errno));
+	if (mount(name, mount_point, "functionfs", 0, NULL)) {
+		sim_log("mount -t functionfs %s %s: %s", name, mount_point,
+			strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+int gadget_mount_ffs(const struct gadget *g)
+{
+	return mount_one(g->ffs_name, g->ffs_mount) ||
+	       mount_one(g->ccid_name, g->ccid_mount) ? -1 : 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -358,6 +374,8 @@ int gadget_teardown(struct gadget *g)
 		gadget_unbind(g);
 	umount_quiet(g->ffs_mount);
 	rmdir(g->ffs_mount);
+	umount_quiet(g->ccid_mount);
+	rmdir(g->ccid_mount);
 	rmdir(g->run_dir);
 	if (!gadget_exists(g))
 		return 0;

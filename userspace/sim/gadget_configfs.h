@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The reader as a configfs composite gadget: device identity, one
- * configuration, and its functions linked in interface order. Today that
- * is the FunctionFS control interface (interface 0); the CCID FunctionFS
- * instance and the UVC function link after it.
+ * configuration, and its functions linked in interface order: the
+ * FunctionFS control interface (interface 0), then the CCID FunctionFS
+ * instance (interface 1); the UVC function will link after them.
  *
  *   /sys/kernel/config/usb_gadget/mncr-SERIAL/
  *       functions/ffs.mncr-ctl-SERIAL   mounted at /run/mncr-sim/SERIAL/ctl
+ *       functions/ffs.mncr-ccid-SERIAL  mounted at /run/mncr-sim/SERIAL/ccid
  *       configs/c.1/ffs.mncr-ctl-SERIAL -> ../../functions/...
+ *       configs/c.1/ffs.mncr-ccid-SERIAL -> ../../functions/...
  */
 #ifndef MNCR_SIM_GADGET_CONFIGFS_H
 #define MNCR_SIM_GADGET_CONFIGFS_H
@@ -28,6 +30,8 @@ struct gadget {
 	char ffs_name[48];	/* FunctionFS instance: mount source */
 	char run_dir[128];	/* /run/mncr-sim/SERIAL */
 	char ffs_mount[160];
+	char ccid_name[48];	/* the CCID FunctionFS instance */
+	char ccid_mount[160];
 	char udc[64];		/* bound UDC, "" when unplugged */
 };
 
@@ -47,10 +51,10 @@ int gadget_check_host(void);
 
 bool gadget_exists(const struct gadget *g);
 
-/* Creates the gadget and its control function. -1 after printing why. */
+/* Creates the gadget, its control and CCID functions. -1 after printing why. */
 int gadget_create(const struct gadget *g, const struct gadget_identity *id);
 
-/* Mounts the control function's FunctionFS. */
+/* Mounts both functions' FunctionFS. */
 int gadget_mount_ffs(const struct gadget *g);
 
 /*

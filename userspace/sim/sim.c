@@ -102,6 +102,7 @@ int sim_init(struct sim *s, const struct sim_options *opt)
 	s->ffs.ep0 = s->ffs.ep_out = s->ffs.ep_in = s->ffs.ep_int = -1;
 	s->ffs.stop_fd = -1;
 	device_init(&s->dev, opt->serial, opt->firmware, opt->engine);
+	ccid_function_init(&s->ccid, &s->dev);
 	pthread_mutex_init(&s->udc_lock, NULL);
 	s->initialized = true;
 	return gadget_init(&s->gadget, opt->serial);
@@ -124,7 +125,9 @@ int sim_start(struct sim *s)
 	s->mounted = true;
 	if (gadget_mount_ffs(&s->gadget) ||
 	    ffs_control_open(&s->ffs, s->gadget.ffs_mount, &s->dev) ||
-	    ffs_control_start(&s->ffs))
+	    ffs_control_start(&s->ffs) ||
+	    ccid_function_open(&s->ccid, s->gadget.ccid_mount) ||
+	    ccid_function_start(&s->ccid))
 		return -1;
 	s->cmd = (struct command_pump) {
 		.dev = &s->dev, .ep_out = s->ffs.ep_out, .ep_in = s->ffs.ep_in,
@@ -171,7 +174,9 @@ void sim_stop(struct sim *s)
 	ffs_control_stop(&s->ffs);
 	command_pump_join(&s->cmd);
 	event_pump_join(&s->evt);
+	ccid_function_stop(&s->ccid);
 	ffs_control_close(&s->ffs);
+	ccid_function_close(&s->ccid);
 	if (s->created || s->mounted)
 		gadget_teardown(&s->gadget);
 	s->created = s->mounted = false;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ccid_function.h"
 #include "command_pump.h"
 #include "device_state.h"
 #include "event_pump.h"
@@ -27,6 +28,7 @@ struct sim {
 	struct ffs_control ffs;
 	struct command_pump cmd;
 	struct event_pump evt;
+	struct ccid_function ccid;	/* interface 1: the card slot */
 	pthread_mutex_t udc_lock;	/* plug, unplug, disconnect fault */
 	char last_udc[64];		/* where plug binds again */
 	int lock_fd;			/* flock on /run/mncr-sim/SERIAL.lock */

@@ -330,6 +330,13 @@ int ccid_function_start(struct ccid_function *f)
 	void *(*fn[3])(void *) = { ep0_thread, bulk_thread, notify_thread };
 	pthread_t *th[3] = { &f->ep0_thread, &f->bulk_thread, &f->notify_thread };
 
+	/*
+	 * The card key takes seconds to generate under emulation: do it before
+	 * the reader reports ready, not in the middle of a card session.
+	 */
+	f->pki_tried = true;
+	if (ccid_pki_make(&f->pki) < 0)
+		sim_log("ccid: no card key: cards will not answer");
 	for (int i = 0; i < 3; i++) {
 		int err = pthread_create(th[i], NULL, fn[i], f);
 

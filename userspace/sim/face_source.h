@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Where the simulator's faces come from: the picture printed into the
+ * card's chip (DF27), another shot of the same holder for the camera, and
+ * somebody else. LFW from ../shared/face-data when it is there (measurement
+ * data: read at run time, never copied into the repository), otherwise
+ * pictures from Debian packages so the simulator still works without it.
+ */
+#ifndef MNCR_SIM_FACE_SOURCE_H
+#define MNCR_SIM_FACE_SOURCE_H
+
+#include <limits.h>
+#include <stddef.h>
+
+struct face_source {
+	char card_photo[PATH_MAX];	/* the holder, as on the card */
+	char holder_live[PATH_MAX];	/* the holder at the camera */
+	char other[PATH_MAX];		/* a different person */
+	const char *origin;		/* "lfw" or "debian" */
+};
+
+/*
+ * Fills fs. face_data_dir is a face-data folder holding lfw/ (NULL: the
+ * environment variable MNCR_FACE_DATA, then ../shared/face-data beside the
+ * checkout the program was built in). Returns 0, or -1 with a reason in
+ * err when no usable pictures exist.
+ */
+int face_source_find(struct face_source *fs, const char *face_data_dir,
+		     char *err, size_t errlen);
+
+#endif

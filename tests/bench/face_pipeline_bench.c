@@ -5,7 +5,9 @@
  * pipeline uses (and face-api's 416), 68 landmarks, alignment to the chip,
  * quality measures, embedding, and the whole pipeline on a frame with a
  * drawn face (the steps after detection on its fixed box, since no real
- * photograph ships with the project). Figures only, no pass/fail.
+ * photograph ships with the project), or on $MNCR_FACE_BENCH_FRAME (a
+ * camera frame, e.g. one mncr-sim scene wrote), and one liveness update.
+ * Figures only, no pass/fail.
  *   build/bench/face_pipeline_bench [MODEL_DIR [RUNS]]  (default
  *   $MNCR_MODELS or build/models, 100 runs)
  */
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "face_liveness.h"
 #include "face_pipeline.h"
 
 #define W 640
@@ -102,6 +105,20 @@ int main(int argc, char **argv)
 	    mncr_face_image_alloc(&chip, MNCR_FACE_CHIP_SIZE, MNCR_FACE_CHIP_SIZE))
 		return 1;
 	draw_face(&img, 320, 260, 1.8);
+	if (getenv("MNCR_FACE_BENCH_FRAME") && *getenv("MNCR_FACE_BENCH_FRAME")) {
+		const char *f = getenv("MNCR_FACE_BENCH_FRAME");
+
+		mncr_face_image_free(&img);
+		if (mncr_face_image_load(f, &img, err, sizeof(err))) {
+			fprintf(stderr, "face_pipeline_bench: %s\n", err);
+			return 1;
+		}
+		mncr_face_pipeline_opts_default(&o);
+		if (mncr_face_pipeline_run(p, ws, &img, &o, &res) == 0 && res.n_faces)
+			box = res.box;
+		printf("face_pipeline_bench: frame %s (%dx%d), face box %.0fx%.0f\n",
+		       f, img.w, img.h, box.w, box.h);
+	}
 
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		struct mncr_face_detect_opts d = { sizes[s], 0.3f, 0.4f };
@@ -165,7 +182,23 @@ int main(int argc, char **argv)
 			t[i] = now_ms() - t0;
 	}
 	report("whole pipeline (this frame)", t, runs);
-	printf("face_pipeline_bench: the drawn face is %s by the detector (status %d, %d box(es), input %d)\n",
+	{
+		struct mncr_face_liveness *l = mncr_face_liveness_new(NULL);
+
+		if (!l)
+			return 1;
+		for (int i = -3; i < runs; i++) {
+			if (i % 60 == 0)
+				mncr_face_liveness_reset(l);
+			t0 = now_ms();
+			mncr_face_liveness_feed(l, res.pts, &img, NULL);
+			if (i >= 0)
+				t[i] = now_ms() - t0;
+		}
+		report("liveness update (one frame)", t, runs);
+		mncr_face_liveness_free(l);
+	}
+	printf("face_pipeline_bench: the face is %s by the detector (status %d, %d box(es), input %d)\n",
 	       res.n_faces ? "found" : "not found", res.status, res.n_faces, res.input_size);
 	mncr_face_landmark_ws_free(lws);
 	mncr_face_pipeline_ws_free(ws);

@@ -10,8 +10,11 @@
  *    thresholds, the share of View 2's 3,000 genuine pairs rejected;
  *  - the same all-vs-all over every image (gates ignored, the centre box
  *    where nothing was detected): what the gates buy;
- *  - the ROC as CSV and PNG.
- *   lfw_eval CACHE PAIRS OUT_DIR
+ *  - the ROC as CSV and PNG;
+ *  - with MFN_CACHE (lfw_mfn), MobileFaceNet alone and fused with the
+ *    ResNet (sum of z-normalised float cosines), 10-fold and all-vs-all:
+ *    lfw_fusion.txt.
+ *   lfw_eval CACHE PAIRS OUT_DIR [MFN_CACHE]
  */
 #include <errno.h>
 #include <math.h>
@@ -23,6 +26,7 @@
 #include "face_decision.h"
 #include "face_pipeline.h"
 #include "lfw.h"
+#include "lfw_mfn.h"
 #include "match.h"
 #include "roc_png.h"
 
@@ -324,6 +328,421 @@ static int write_roc(const char *dir, const uint64_t *gen, const uint64_t *imp,
 	return ret;
 }
 
+/* ---- MobileFaceNet and score fusion (lfw_mfn's cache) ---- */
+
+#define MFN_DIM MNCR_FACE_MFN_DIM
+#define MFN_VARIANTS 4
+#define FUSE_WEIGHTS 13		/* w = 0, 0.25, ..., 3 */
+#define HIST_BINS 40001
+
+static const char *const variant_name[MFN_VARIANTS] = {
+	"PReLU repaired", "as TF.js runs it", "PReLU repaired, centred",
+	"as TF.js runs it, centred",
+};
+
+struct scores {
+	float *dlib;			/* n_recs x DIM, unit length */
+	float *mfn[MFN_VARIANTS];	/* n_recs x MFN_DIM, unit length */
+	int *ok;			/* both networks embedded */
+};
+
+static void unit_length(float *v, int d)
+{
+	double s = 0;
+
+	for (int i = 0; i < d; i++)
+		s += (double)v[i] * v[i];
+	s = s > 0 ? 1 / sqrt(s) : 0;
+	for (int i = 0; i < d; i++)
+		v[i] = (float)(v[i] * s);
+}
+
+__attribute__((optimize("O3")))
+static float fdot(const float *a, const float *b, int d)
+{
+	float s = 0;
+
+	for (int i = 0; i < d; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
+static int load_scores(const char *path, struct scores *sc)
+{
+	struct lfw_mfn_header h;
+	struct lfw_mfn_record *m;
+	FILE *f = fopen(path, "rb");
+	double mean[2][MFN_DIM] = { { 0 } };
+	int n_ok = 0;
+
+	if (!f || fread(&h, sizeof(h), 1, f) != 1 || strcmp(h.magic, LFW_MFN_MAGIC) ||
+	    h.count != (uint32_t)n_recs) {
+		fprintf(stderr, "lfw_eval: %s: not a MobileFaceNet cache of %d images\n",
+			path, n_recs);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	m = malloc((size_t)n_recs * sizeof(*m));
+	sc->dlib = malloc((size_t)n_recs * DIM * sizeof(float));
+	sc->ok = calloc((size_t)n_recs, sizeof(int));
+	for (int v = 0; v < MFN_VARIANTS; v++)
+		sc->mfn[v] = malloc((size_t)n_recs * MFN_DIM * sizeof(float));
+	if (!m || !sc->dlib || !sc->ok || !sc->mfn[0] || !sc->mfn[1] || !sc->mfn[2] ||
+	    !sc->mfn[3] || fread(m, sizeof(*m), (size_t)n_recs, f) != (size_t)n_recs) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	for (int i = 0; i < n_recs; i++) {
+		if (strcmp(m[i].name, recs[i].name)) {
+			fprintf(stderr, "lfw_eval: %s: image %d is %s, not %s\n", path, i,
+				m[i].name, recs[i].name);
+			return -1;
+		}
+		memcpy(sc->dlib + (size_t)i * DIM, recs[i].embedding, DIM * sizeof(float));
+		unit_length(sc->dlib + (size_t)i * DIM, DIM);
+		sc->ok[i] = m[i].status == 0 && recs[i].status >= 0;
+		memcpy(sc->mfn[0] + (size_t)i * MFN_DIM, m[i].embedding, sizeof(m[i].embedding));
+		memcpy(sc->mfn[1] + (size_t)i * MFN_DIM, m[i].raw, sizeof(m[i].raw));
+		if (!sc->ok[i])
+			continue;
+		n_ok++;
+		for (int k = 0; k < MFN_DIM; k++) {
+			mean[0][k] += m[i].embedding[k];
+			mean[1][k] += m[i].raw[k];
+		}
+	}
+	/* centred: minus the mean over LFW (no labels used), unit length again */
+	for (int i = 0; i < n_recs; i++) {
+		for (int v = 0; v < 2; v++) {
+			float *dst = sc->mfn[2 + v] + (size_t)i * MFN_DIM;
+			const float *src = sc->mfn[v] + (size_t)i * MFN_DIM;
+
+			for (int k = 0; k < MFN_DIM; k++)
+				dst[k] = (float)(src[k] - (n_ok ? mean[v][k] / n_ok : 0));
+			unit_length(dst, MFN_DIM);
+		}
+	}
+	free(m);
+	return 0;
+}
+
+struct ranked {
+	double v;
+	int same;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	double x = ((const struct ranked *)a)->v, y = ((const struct ranked *)b)->v;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Best accuracy threshold on the pairs not in fold skip: correct count. */
+static int train_threshold(const struct pair *p, const double *v, int n, int skip,
+			   double *t)
+{
+	struct ranked *r = malloc((size_t)n * sizeof(*r));
+	int m = 0, same_total = 0, best = -1, diff_below = 0, same_below = 0;
+
+	if (!r)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (p[i].fold == skip)
+			continue;
+		r[m].v = v[i];
+		r[m++].same = p[i].same;
+		same_total += p[i].same;
+	}
+	qsort(r, (size_t)m, sizeof(*r), cmp_ranked);
+	/* accept v >= r[j].v: the ones below j are rejected */
+	for (int j = 0; j <= m; j++) {
+		if (j == m || j == 0 || r[j].v != r[j - 1].v) {
+			int correct = diff_below + (same_total - same_below);
+
+			if (correct > best) {
+				best = correct;
+				*t = j == m ? r[m - 1].v + 1 : r[j].v;
+			}
+		}
+		if (j < m) {
+			diff_below += !r[j].same;
+			same_below += r[j].same;
+		}
+	}
+	free(r);
+	return best;
+}
+
+static double test_accuracy(const struct pair *p, const double *v, int n, int k, double t)
+{
+	int correct = 0, total = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (p[i].fold != k)
+			continue;
+		correct += (v[i] >= t) == p[i].same;
+		total++;
+	}
+	return (double)correct / total;
+}
+
+static void mean_sd(const double *acc, double *mean, double *sd)
+{
+	double s = 0, ss = 0;
+
+	for (int k = 0; k < FOLDS; k++)
+		s += acc[k];
+	*mean = s / FOLDS;
+	for (int k = 0; k < FOLDS; k++)
+		ss += (acc[k] - *mean) * (acc[k] - *mean);
+	*sd = sqrt(ss / (FOLDS - 1));
+}
+
+static void ten_fold_v(const struct pair *p, int n, const double *v, double *mean,
+		       double *sd)
+{
+	double acc[FOLDS], t = 0;
+
+	for (int k = 0; k < FOLDS; k++) {
+		train_threshold(p, v, n, k, &t);
+		acc[k] = test_accuracy(p, v, n, k, t);
+	}
+	mean_sd(acc, mean, sd);
+}
+
+/* Mean and SD of v over the pairs not in fold skip (skip -1: all). */
+static void z_params(const struct pair *p, const double *v, int n, int skip,
+		     double *mu, double *sigma)
+{
+	double s = 0, ss = 0;
+	int m = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (p[i].fold == skip)
+			continue;
+		s += v[i];
+		m++;
+	}
+	*mu = s / m;
+	for (int i = 0; i < n; i++)
+		if (p[i].fold != skip)
+			ss += (v[i] - *mu) * (v[i] - *mu);
+	*sigma = sqrt(ss / m);
+}
+
+/*
+ * Fused 10-fold: z-normalisation and the weight w of the second score
+ * (fused = z1 + w z2) both chosen on the nine training folds.
+ */
+static void fused_ten_fold(const struct pair *p, int n, const double *v1,
+			   const double *v2, double *mean, double *sd, double *w_mean)
+{
+	double *f = malloc((size_t)n * sizeof(*f)), acc[FOLDS], wsum = 0;
+
+	for (int k = 0; k < FOLDS && f; k++) {
+		double m1, s1, m2, s2, best_t = 0, best_w = 0;
+		int best = -1;
+
+		z_params(p, v1, n, k, &m1, &s1);
+		z_params(p, v2, n, k, &m2, &s2);
+		for (int wi = 0; wi < FUSE_WEIGHTS; wi++) {
+			double w = 0.25 * wi, t = 0;
+			int c;
+
+			for (int i = 0; i < n; i++)
+				f[i] = (v1[i] - m1) / s1 + w * (v2[i] - m2) / s2;
+			c = train_threshold(p, f, n, k, &t);
+			if (c > best) {
+				best = c;
+				best_t = t;
+				best_w = w;
+			}
+		}
+		for (int i = 0; i < n; i++)
+			f[i] = (v1[i] - m1) / s1 + best_w * (v2[i] - m2) / s2;
+		acc[k] = test_accuracy(p, f, n, k, best_t);
+		wsum += best_w;
+	}
+	free(f);
+	mean_sd(acc, mean, sd);
+	*w_mean = wsum / FOLDS;
+}
+
+struct hist {
+	double lo, hi;
+	uint64_t *gen, *imp, n_gen, n_imp;
+};
+
+static int hist_bin(const struct hist *h, double v)
+{
+	int b = (int)floor((v - h->lo) / (h->hi - h->lo) * (HIST_BINS - 1) + 0.5);
+
+	return b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
+}
+
+/* FNMR at the lowest threshold whose FMR is at most fmr; the FMR reached. */
+static double hist_fnmr(const struct hist *h, double fmr, double *got, double *thr)
+{
+	uint64_t acc = 0, below = 0;
+	int b = HIST_BINS;
+
+	while (b > 0 && (double)(acc + h->imp[b - 1]) <= fmr * (double)h->n_imp)
+		acc += h->imp[--b];
+	for (int i = 0; i < b; i++)
+		below += h->gen[i];
+	*got = (double)acc / (double)h->n_imp;
+	*thr = h->lo + (h->hi - h->lo) * b / (HIST_BINS - 1);
+	return (double)below / (double)h->n_gen;
+}
+
+/* All-vs-all over idx: the ResNet, MobileFaceNet (variant mv), fused. */
+__attribute__((optimize("O3")))
+static void fused_all_pairs(const struct scores *sc, int mv, const int *idx, int n,
+			    const double z[4], double w, struct hist h[3])
+{
+	int *person = malloc((size_t)n * sizeof(int));
+
+	if (!person)
+		return;
+	for (int i = 0; i < n; i++)
+		person[i] = i && same_person(&recs[idx[i]], &recs[idx[i - 1]]) ?
+			    person[i - 1] : i;
+	for (int i = 0; i < n; i++) {
+		const float *d1 = sc->dlib + (size_t)idx[i] * DIM;
+		const float *m1 = sc->mfn[mv] + (size_t)idx[i] * MFN_DIM;
+
+		for (int j = i + 1; j < n; j++) {
+			double s[3];
+			int same = person[i] == person[j];
+
+			s[0] = fdot(d1, sc->dlib + (size_t)idx[j] * DIM, DIM);
+			s[1] = fdot(m1, sc->mfn[mv] + (size_t)idx[j] * MFN_DIM, MFN_DIM);
+			s[2] = (s[0] - z[0]) / z[1] + w * (s[1] - z[2]) / z[3];
+			for (int k = 0; k < 3; k++) {
+				int b = hist_bin(&h[k], s[k]);
+
+				if (same) {
+					h[k].gen[b]++;
+					h[k].n_gen++;
+				} else {
+					h[k].imp[b]++;
+					h[k].n_imp++;
+				}
+			}
+		}
+	}
+	free(person);
+}
+
+static double pair_cos(const float *e, int d, const struct pair *p)
+{
+	return fdot(e + (size_t)p->a * d, e + (size_t)p->b * d, d);
+}
+
+static int fusion(const char *mfn_cache, const struct pair *p, int n, const char *dir)
+{
+	struct scores sc;
+	double *vd = malloc((size_t)n * sizeof(double)), *vm[MFN_VARIANTS];
+	double acc[MFN_VARIANTS][2], facc[MFN_VARIANTS][2], fw[MFN_VARIANTS], dacc[2];
+	double z[4], best = -1;
+	struct hist h[3];
+	int bv = 0, *idx, n_idx = 0;
+	char path[4096];
+	FILE *out;
+
+	if (!vd || load_scores(mfn_cache, &sc))
+		return -1;
+	for (int i = 0; i < n; i++)
+		vd[i] = pair_cos(sc.dlib, DIM, &p[i]);
+	ten_fold_v(p, n, vd, &dacc[0], &dacc[1]);
+	for (int v = 0; v < MFN_VARIANTS; v++) {
+		vm[v] = malloc((size_t)n * sizeof(double));
+		if (!vm[v])
+			return -1;
+		for (int i = 0; i < n; i++)
+			vm[v][i] = sc.ok[p[i].a] && sc.ok[p[i].b] ?
+				   pair_cos(sc.mfn[v], MFN_DIM, &p[i]) : -1;
+		ten_fold_v(p, n, vm[v], &acc[v][0], &acc[v][1]);
+		fused_ten_fold(p, n, vd, vm[v], &facc[v][0], &facc[v][1], &fw[v]);
+		/* ties (w 0 everywhere) go to the better network alone */
+		if (facc[v][0] > best || (facc[v][0] == best && acc[v][0] > acc[bv][0])) {
+			best = facc[v][0];
+			bv = v;
+		}
+	}
+	/* all-vs-all: the variant whose fusion did best, its mean weight (the
+	 * histogram's 5e-5 steps cannot resolve scores crowded near 1) */
+	idx = malloc((size_t)n_recs * sizeof(int));
+	for (int k = 0; k < 3; k++) {
+		h[k].lo = k < 2 ? -1 : -30;
+		h[k].hi = k < 2 ? 1 : 70;
+		h[k].gen = calloc(HIST_BINS, sizeof(uint64_t));
+		h[k].imp = calloc(HIST_BINS, sizeof(uint64_t));
+		h[k].n_gen = h[k].n_imp = 0;
+		if (!h[k].gen || !h[k].imp)
+			return -1;
+	}
+	if (!idx)
+		return -1;
+	for (int i = 0; i < n_recs; i++)
+		if (!recs[i].fallback && recs[i].status == MNCR_FACE_OK && sc.ok[i])
+			idx[n_idx++] = i;
+	z_params(p, vd, n, -1, &z[0], &z[1]);
+	z_params(p, vm[bv], n, -1, &z[2], &z[3]);
+	fused_all_pairs(&sc, bv, idx, n_idx, z, fw[bv], h);
+
+	snprintf(path, sizeof(path), "%s/lfw_fusion.txt", dir);
+	out = fopen(path, "w");
+	for (int pass = 0; pass < 2; pass++) {
+		FILE *f = pass ? out : stdout;
+
+		if (!f)
+			continue;
+		fprintf(f, "View 2 10-fold accuracy, float cosine:\n");
+		fprintf(f, "  ResNet (dlib)                          %.2f%% +- %.2f\n",
+			100 * dacc[0], 100 * dacc[1]);
+		for (int v = 0; v < MFN_VARIANTS; v++)
+			fprintf(f, "  MobileFaceNet, %-25s %.2f%% +- %.2f; fused %.2f%% +- %.2f (w %.2f)\n",
+				variant_name[v], 100 * acc[v][0], 100 * acc[v][1],
+				100 * facc[v][0], 100 * facc[v][1], fw[v]);
+		fprintf(f, "all-vs-all, %d images enrolled by both, MobileFaceNet %s, fused w %.2f:\n",
+			n_idx, variant_name[bv], fw[bv]);
+		fprintf(f, "  %llu genuine, %llu impostor pairs\n",
+			(unsigned long long)h[0].n_gen, (unsigned long long)h[0].n_imp);
+		for (int k = 0; k < 3; k++) {
+			static const char *const name[3] = { "ResNet", "MobileFaceNet", "fused" };
+
+			fprintf(f, "  %-14s", name[k]);
+			for (int q = 0; q < 2; q++) {
+				const double fmr = q ? 1e-4 : 1e-3;
+				double got, thr, fnmr = hist_fnmr(&h[k], fmr, &got, &thr);
+
+				fprintf(f, "  FMR %.0e: FNMR %.2f%% (FMR %.2e, threshold %.4f)",
+					fmr, 100 * fnmr, got, thr);
+			}
+			fprintf(f, "\n");
+		}
+	}
+	if (out)
+		fclose(out);
+	for (int k = 0; k < 3; k++) {
+		free(h[k].gen);
+		free(h[k].imp);
+	}
+	for (int v = 0; v < MFN_VARIANTS; v++) {
+		free(vm[v]);
+		free(sc.mfn[v]);
+	}
+	free(vd);
+	free(idx);
+	free(sc.dlib);
+	free(sc.ok);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct pair *pairs;
@@ -337,7 +756,7 @@ int main(int argc, char **argv)
 	FILE *out;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: lfw_eval CACHE PAIRS OUT_DIR\n");
+		fprintf(stderr, "usage: lfw_eval CACHE PAIRS OUT_DIR [MFN_CACHE]\n");
 		return 2;
 	}
 	if (load_cache(argv[1])) {
@@ -438,6 +857,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("ROC: %s/lfw_roc.csv, %s/lfw_roc.png\n", argv[3], argv[3]);
+	if (argc > 4 && fusion(argv[4], pairs, n_pairs, argv[3]))
+		return 1;
 	free(gen_all);
 	free(imp_all);
 	return 0;

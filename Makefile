@@ -13,7 +13,7 @@ CC ?= cc
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -fstack-protector-strong
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-PKGS := libusb-1.0 openssl libopenjp2 libjpeg libpng sqlite3 cairo pangocairo
+PKGS := libusb-1.0 openssl libopenjp2 libjpeg libpng sqlite3 cairo pangocairo libpcsclite libv4l2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS := $(PKG_LIBS) -lm -lpthread
@@ -36,7 +36,8 @@ BENCH := $(BENCH_SRC:tests/bench/%.c=$(O)/bench/%)
 ITEST := $(ITEST_SRC:tests/integration/%.c=$(O)/itest/%)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
-	fuzz accuracy install clean
+	fuzz accuracy bench-face demo install clean check-debug stress fuzz-ioctl \
+	dkms-install
 
 all: module userspace
 
@@ -110,6 +111,17 @@ lint:
 bench: all tests
 	tests/bench/run
 
+# Face stages on one core (ms, medians), on a simulated camera frame when
+# mncr-sim and the models are there.
+bench-face: $(O)/bench/face_pipeline_bench $(O)/bench/face_bench
+	tests/bench/face_run
+
+# The simulated reader end to end in the test bed: make demo [SCENARIO=1-8|NAME].
+SCENARIO ?= 2
+demo: deps
+	$(MAKE) all
+	tests/demo/run $(SCENARIO)
+
 # Face accuracy over LFW (../shared/face-data; skipped when absent).
 accuracy: $(LIB)
 	tests/accuracy/run
@@ -119,15 +131,49 @@ FUZZ_SECONDS ?= 300
 fuzz:
 	tests/fuzz/run $(FUZZ_SECONDS)
 
+# Hardening (Documentation/testbed.rst, "Debug kernel and stress"): the VM
+# suite on a KASAN/lockdep/kmemleak kernel built from linux-source-6.1 and
+# cached in /var/cache/mncr; the long stress and ioctl-fuzz runs.
+STRESS_CYCLES ?= 1000
+FUZZ_IOCTL_CALLS ?= 1000000
+VM_RUN := tests/vm/run --udev-rules udev/60-mncr.rules --timeout 0
+check-debug: userspace tests
+	tests/vm/debug-kernel
+	MNCR_VM_KERNEL=$$(tests/vm/debug-kernel --print-dir) tests/check --vm
+
+stress: all tests
+	$(VM_RUN) --env MNCR_STRESS_CYCLES=$(STRESS_CYCLES) -- tests/integration/stress_plug.sh
+
+fuzz-ioctl: all tests
+	$(VM_RUN) --env MNCR_FUZZ_CALLS=$(FUZZ_IOCTL_CALLS) -- tests/integration/drv_ioctl_fuzz.sh
+
+# The module as DKMS source, rebuilt for every kernel Debian installs.
+DKMS_VERSION := 0.1
+DKMS_SRC := $(DESTDIR)/usr/src/mncr-$(DKMS_VERSION)
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/driver $(DKMS_SRC)/include/uapi/linux
+	install -m 0644 Kbuild $(DKMS_SRC)/Kbuild
+	install -m 0644 driver/*.c driver/*.h $(DKMS_SRC)/driver/
+	install -m 0644 include/uapi/linux/mncr.h include/uapi/linux/mncr_proto.h \
+		$(DKMS_SRC)/include/uapi/linux/
+	sed 's/@VERSION@/$(DKMS_VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	dkms remove mncr/$(DKMS_VERSION) --all 2>/dev/null || true
+	dkms add mncr/$(DKMS_VERSION)
+	dkms install mncr/$(DKMS_VERSION) -k $(KVER)
+
+# DESTDIR=DIR stages everything under DIR (no group, no udev reload).
+PREFIX ?= /usr/local
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(KVER)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	depmod -b $(or $(DESTDIR),/) $(KVER)
 	install -D -m 0644 udev/60-mncr.rules $(DESTDIR)/etc/udev/rules.d/60-mncr.rules
-	install -D -m 0755 $(O)/mncr $(DESTDIR)/usr/local/bin/mncr
-	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)/usr/local/bin/mncr-sim
-	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)/usr/local/share/man/man1/mncr.1
-	getent group mncr >/dev/null || groupadd --system mncr
-	udevadm control --reload 2>/dev/null || true
+	install -D -m 0755 $(O)/mncr $(DESTDIR)$(PREFIX)/bin/mncr
+	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)$(PREFIX)/bin/mncr-sim
+	$(if $(SVC_SRC),install -D -m 0755 $(O)/mncr-eligd $(DESTDIR)$(PREFIX)/bin/mncr-eligd)
+	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)$(PREFIX)/share/man/man1/mncr.1
+	$(if $(DESTDIR),,getent group mncr >/dev/null || groupadd --system mncr)
+	$(if $(DESTDIR),,udevadm control --reload 2>/dev/null || true)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -266,7 +266,7 @@ int mncr_ccid_open(const char *serial, struct mncr_ccid **out)
 		if (e && e != -ENODEV)
 			break;
 	}
-	if (n > 0)
+	if (n >= 0)	/* an empty list is allocated too */
 		libusb_free_device_list(list, 1);
 	if (r) {
 		mncr_ccid_close(c);

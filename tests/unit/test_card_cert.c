@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * card_cert: a test CA made here with the OpenSSL API (nothing committed)
+ * issues a good, an expired and a revoked card certificate and a CRL;
+ * the verdicts, the parsed fields, an untrusted chain, garbage, trust
+ * store errors, and a card signature over a challenge made by the card
+ * emulator through the JPKI AP and checked against the certificate.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "card_cert.h"
+#include "card_ids.h"
+#include "card_jpki.h"
+#include "card_verify.h"
+#include "test_card_fixture.h"
+
+#define DAY (24L * 3600)
+
+struct pki {
+	struct fx *fx;			/* card key (RSA-2048) and emulator */
+	EVP_PKEY *ca_key, *other_key;
+	X509 *ca, *other_ca;
+	uint8_t *good, *expired, *revoked, *stranger;
+	size_t good_len, expired_len, revoked_len, stranger_len;
+	uint8_t *ca_der;
+	size_t ca_der_len;
+	char dir[64], ca_file[96], crl_file[96], other_file[96];
+};
+
+static int ext(X509 *x, X509 *issuer, int nid, const char *v)
+{
+	X509V3_CTX c;
+	X509_EXTENSION *e;
+	int ok;
+
+	X509V3_set_ctx(&c, issuer, x, NULL, NULL, 0);
+	e = X509V3_EXT_conf_nid(NULL, &c, nid, v);
+	ok = e && X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	return ok;
+}
+
+static X509 *cert(EVP_PKEY *key, EVP_PKEY *ca_key, X509 *ca, long serial,
+		  const char *cn, long from, long to)
+{
+	X509 *x = X509_new();
+	X509_NAME *n = X509_get_subject_name(x);
+
+	assert_non_null(x);
+	assert_true(X509_set_version(x, 2));
+	assert_true(ASN1_INTEGER_set(X509_get_serialNumber(x), serial));
+	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), from));
+	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), to));
+	assert_true(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+					       (const unsigned char *)cn, -1, -1, 0));
+	assert_true(X509_set_issuer_name(x, X509_get_subject_name(ca ? ca : x)));
+	assert_true(X509_set_pubkey(x, key));
+	assert_true(ext(x, ca ? ca : x, NID_basic_constraints,
+			ca ? "critical,CA:FALSE" : "critical,CA:TRUE"));
+	assert_true(ext(x, ca ? ca : x, NID_key_usage,
+			ca ? "critical,digitalSignature" : "critical,keyCertSign,cRLSign"));
+	assert_true(X509_sign(x, ca_key, EVP_sha256()) > 0);
+	return x;
+}
+
+static void der(X509 *x, uint8_t **out, size_t *len)
+{
+	unsigned char *p = NULL;
+	int n = i2d_X509(x, &p);
+
+	assert_true(n > 0);
+	*out = p;
+	*len = (size_t)n;
+}
+
+static void write_crl(struct pki *k)
+{
+	X509_CRL *crl = X509_CRL_new();
+	X509_REVOKED *rev = X509_REVOKED_new();
+	ASN1_TIME *now = X509_gmtime_adj(NULL, 0), *next = X509_gmtime_adj(NULL, 30 * DAY);
+	ASN1_INTEGER *sn = ASN1_INTEGER_new();
+	FILE *f;
+
+	assert_true(X509_CRL_set_version(crl, 1));
+	assert_true(X509_CRL_set_issuer_name(crl, X509_get_subject_name(k->ca)));
+	assert_true(X509_CRL_set1_lastUpdate(crl, now));
+	assert_true(X509_CRL_set1_nextUpdate(crl, next));
+	assert_true(ASN1_INTEGER_set(sn, 3));
+	assert_true(X509_REVOKED_set_serialNumber(rev, sn));
+	assert_true(X509_REVOKED_set_revocationDate(rev, now));
+	assert_true(X509_CRL_add0_revoked(crl, rev));
+	assert_true(X509_CRL_sign(crl, k->ca_key, EVP_sha256()) > 0);
+	f = fopen(k->crl_file, "w");
+	assert_non_null(f);
+	assert_true(PEM_write_X509_CRL(f, crl));
+	fclose(f);
+	ASN1_TIME_free(now);
+	ASN1_TIME_free(next);
+	ASN1_INTEGER_free(sn);
+	X509_CRL_free(crl);
+}
+
+static void write_pem(const char *path, X509 *x)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(PEM_write_X509(f, x));
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	struct pki *k = calloc(1, sizeof(*k));
+	X509 *x;
+
+	if (!k || fx_setup((void **)&k->fx))
+		return -1;
+	snprintf(k->dir, sizeof(k->dir), "/tmp/mncr-cert-XXXXXX");
+	if (!mkdtemp(k->dir))
+		return -1;
+	snprintf(k->ca_file, sizeof(k->ca_file), "%s/ca.pem", k->dir);
+	snprintf(k->crl_file, sizeof(k->crl_file), "%s/crl.pem", k->dir);
+	snprintf(k->other_file, sizeof(k->other_file), "%s/other.pem", k->dir);
+	k->ca_key = EVP_EC_gen("P-256");
+	k->other_key = EVP_EC_gen("P-256");
+	k->ca = cert(k->ca_key, k->ca_key, NULL, 1, "test JPKI CA", -3650 * DAY, 3650 * DAY);
+	k->other_ca = cert(k->other_key, k->other_key, NULL, 1, "test JPKI CA",
+			   -3650 * DAY, 3650 * DAY);
+	x = cert(k->fx->key, k->ca_key, k->ca, 0x1A2B3C, "card good", -DAY, 365 * DAY);
+	der(x, &k->good, &k->good_len);
+	X509_free(x);
+	x = cert(k->fx->key, k->ca_key, k->ca, 2, "card expired", -900 * DAY, -30 * DAY);
+	der(x, &k->expired, &k->expired_len);
+	X509_free(x);
+	x = cert(k->fx->key, k->ca_key, k->ca, 3, "card revoked", -DAY, 365 * DAY);
+	der(x, &k->revoked, &k->revoked_len);
+	X509_free(x);
+	/* Same names, another CA key: must not chain to ours. */
+	x = cert(k->fx->key, k->other_key, k->other_ca, 4, "card stranger", -DAY, 365 * DAY);
+	der(x, &k->stranger, &k->stranger_len);
+	X509_free(x);
+	der(k->ca, &k->ca_der, &k->ca_der_len);
+	write_pem(k->ca_file, k->ca);
+	write_pem(k->other_file, k->other_ca);
+	write_crl(k);
+	*state = k;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct pki *k = *state;
+
+	unlink(k->ca_file);
+	unlink(k->crl_file);
+	unlink(k->other_file);
+	rmdir(k->dir);
+	OPENSSL_free(k->good);
+	OPENSSL_free(k->expired);
+	OPENSSL_free(k->revoked);
+	OPENSSL_free(k->stranger);
+	OPENSSL_free(k->ca_der);
+	X509_free(k->ca);
+	X509_free(k->other_ca);
+	EVP_PKEY_free(k->ca_key);
+	EVP_PKEY_free(k->other_key);
+	fx_teardown((void **)&k->fx);
+	free(k);
+	return 0;
+}
+
+static int verdict(struct pki *k, const uint8_t *d, size_t n, bool crl, char *why)
+{
+	struct mncr_cert_trust t = { k->ca_file, NULL, crl ? k->crl_file : NULL, 0 };
+
+	return mncr_cert_verify(d, n, NULL, 0, &t, why, 256);
+}
+
+static void parse_fields(void **state)
+{
+	struct pki *k = *state;
+	struct mncr_cert_info in;
+
+	assert_int_equal(mncr_cert_parse(k->good, k->good_len, &in), 0);
+	assert_string_equal(in.serial, "1A2B3C");
+	assert_string_equal(in.subject, "CN=card good");
+	assert_string_equal(in.issuer, "CN=test JPKI CA");
+	assert_string_equal(in.key_type, "RSA");
+	assert_int_equal(in.key_bits, 2048);
+	assert_true(in.not_before_t < in.not_after_t);
+	assert_int_equal(strlen(in.not_after), 20);
+	assert_int_equal(in.not_after[19], 'Z');
+	/* Trailing bytes or a cut certificate are no certificate. */
+	assert_int_equal(mncr_cert_parse(k->good, k->good_len - 1, &in), -EBADMSG);
+	assert_string_equal(in.serial, "");
+}
+
+static void verdicts(void **state)
+{
+	struct pki *k = *state;
+	char why[256];
+
+	assert_int_equal(verdict(k, k->good, k->good_len, true, why), MNCR_CERT_OK);
+	assert_non_null(strstr(why, "CRL"));
+	assert_int_equal(verdict(k, k->expired, k->expired_len, true, why),
+			 MNCR_CERT_EXPIRED);
+	assert_non_null(strstr(why, "expired"));
+	assert_int_equal(verdict(k, k->revoked, k->revoked_len, true, why),
+			 MNCR_CERT_REVOKED);
+	assert_non_null(strstr(why, "revoked"));
+	/* Without the CRL nobody knows it was revoked, and the reason says so. */
+	assert_int_equal(verdict(k, k->revoked, k->revoked_len, false, why), MNCR_CERT_OK);
+	assert_non_null(strstr(why, "not checked"));
+	assert_int_equal(verdict(k, k->stranger, k->stranger_len, true, why),
+			 MNCR_CERT_UNTRUSTED);
+	assert_string_equal(mncr_cert_verdict_name(MNCR_CERT_REVOKED), "revoked");
+}
+
+static void untrusted_and_malformed(void **state)
+{
+	struct pki *k = *state;
+	struct mncr_cert_trust other = { k->other_file, NULL, NULL, 0 };
+	struct mncr_cert_trust none = { NULL, NULL, NULL, 0 };
+	uint8_t junk[64];
+	char why[256];
+
+	assert_int_equal(mncr_cert_verify(k->good, k->good_len, NULL, 0, &other,
+					  why, sizeof(why)), MNCR_CERT_UNTRUSTED);
+	/* The card's own CA certificate offered as intermediate is not trust. */
+	assert_int_equal(mncr_cert_verify(k->good, k->good_len, k->ca_der,
+					  k->ca_der_len, &none, why, sizeof(why)),
+			 MNCR_CERT_UNTRUSTED);
+	memset(junk, 0x30, sizeof(junk));
+	assert_int_equal(mncr_cert_verify(junk, sizeof(junk), NULL, 0, &other, why,
+					  sizeof(why)), MNCR_CERT_MALFORMED);
+}
+
+static void trust_store_errors(void **state)
+{
+	struct pki *k = *state;
+	struct mncr_cert_trust missing = { "/nonexistent/ca.pem", NULL, NULL, 0 };
+	struct mncr_cert_trust bad_crl = { k->ca_file, NULL, k->ca_file, 0 };
+	char why[256];
+
+	assert_int_equal(mncr_cert_verify(k->good, k->good_len, NULL, 0, &missing,
+					  why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "trust store"));
+	/* A certificate is not a CRL. */
+	assert_int_equal(mncr_cert_verify(k->good, k->good_len, NULL, 0, &bad_crl,
+					  why, sizeof(why)), -EINVAL);
+}
+
+static void check_time(void **state)
+{
+	struct pki *k = *state;
+	struct mncr_cert_trust t = { k->ca_file, NULL, NULL, 0 };
+	char why[256];
+
+	/* The expired one was good 100 days ago. */
+	t.at = time(NULL) - 100 * DAY;
+	assert_int_equal(mncr_cert_verify(k->expired, k->expired_len, NULL, 0, &t,
+					  why, sizeof(why)), MNCR_CERT_OK);
+}
+
+/* The card signs a challenge after the PIN; the certificate checks it. */
+static void card_signature(void **state)
+{
+	struct pki *k = *state;
+	const uint8_t challenge[] = "mncr challenge 0123456789";
+	uint8_t hash[SHA256_DIGEST_LENGTH], di[MNCR_JPKI_DIGEST_INFO_MAX];
+	uint8_t sig[MNCR_JPKI_SIG_LEN], other[sizeof(challenge)];
+	char pin[] = "1234";
+	size_t di_len, sig_len;
+	int tries;
+
+	assert_int_equal(fx_card(k->fx, "pin"), 0);
+	SHA256(challenge, sizeof(challenge), hash);
+	assert_int_equal(mncr_jpki_digest_info("SHA256", hash, sizeof(hash), di,
+					       sizeof(di), &di_len), 0);
+	assert_int_equal(mncr_card_verify(&k->fx->io, &mncr_card_key_jpki_auth, pin,
+					  4, 0, &tries), 0);
+	assert_int_equal(mncr_jpki_sign(&k->fx->io, MNCR_JPKI_AUTH, di, di_len, sig,
+					sizeof(sig), &sig_len), 0);
+	assert_int_equal(mncr_cert_verify_signature(k->good, k->good_len, challenge,
+						    sizeof(challenge), sig, sig_len), 0);
+	memcpy(other, challenge, sizeof(other));
+	other[0] ^= 1;
+	assert_int_equal(mncr_cert_verify_signature(k->good, k->good_len, other,
+						    sizeof(other), sig, sig_len),
+			 -EKEYREJECTED);
+	sig[10] ^= 0x40;
+	assert_int_equal(mncr_cert_verify_signature(k->good, k->good_len, challenge,
+						    sizeof(challenge), sig, sig_len),
+			 -EKEYREJECTED);
+	assert_int_equal(mncr_cert_verify_signature(k->good, 10, challenge,
+						    sizeof(challenge), sig, sig_len),
+			 -EBADMSG);
+}
+
+static void pem_text(void **state)
+{
+	struct pki *k = *state;
+	char *pem = mncr_cert_pem(k->good, k->good_len);
+
+	assert_non_null(pem);
+	assert_true(strncmp(pem, "-----BEGIN CERTIFICATE-----\n", 28) == 0);
+	free(pem);
+	assert_null(mncr_cert_pem(k->good, 5));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_fields),
+		cmocka_unit_test(verdicts),
+		cmocka_unit_test(untrusted_and_malformed),
+		cmocka_unit_test(trust_store_errors),
+		cmocka_unit_test(check_time),
+		cmocka_unit_test(card_signature),
+		cmocka_unit_test(pem_text),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -2,7 +2,8 @@
 /*
  * The simulated cards: a built-in table of My Number Card variants, each
  * with the fields the reader's card-face scanner reads (照合番号B) and the
- * traits later CCID emulation needs. All data is made up.
+ * traits the CCID card emulation needs, and custom cards from profile
+ * files (key=value text, Documentation/card.rst). All data is made up.
  */
 #ifndef MNCR_SIM_CARD_PROFILES_H
 #define MNCR_SIM_CARD_PROFILES_H
@@ -34,10 +35,36 @@ struct card_profile {
 	bool front_garbled;		/* scanner misreads the face */
 	unsigned front_delay_ms;	/* scanner takes this long */
 	bool yank_on_read;		/* card pulled out while being read */
+	/* Chip contents; NULL / 0 take the built-in defaults. */
+	const char *pin;		/* 4 digits for JPKI and 入力補助AP; "1234" */
+	const char *holder_name;	/* 券面事項入力補助AP 氏名, UTF-8 */
+	const char *address;		/* 住所, UTF-8 */
+	char sex;			/* '1' '2' '9' '0'; 0: '1' */
+	const char *photo;		/* picture for DF27 (any format face_image
+					 * reads); NULL: the face source's */
+	const char *path;		/* profile file, NULL for built-ins */
 };
 
-/* NULL when there is no such profile. */
+/*
+ * A built-in profile by name, or a profile file when name holds a '/'
+ * (loaded once, kept for the program's life). NULL when there is none or
+ * the file is bad.
+ */
 const struct card_profile *card_profile_find(const char *name);
+
+/* The same with the reason for a NULL in err. */
+const struct card_profile *card_profile_get(const char *name, char *err,
+					    size_t errlen);
+
+/*
+ * Parses a profile file's text into p; strings are malloc'd. -1 with a
+ * reason (and the line number) in err.
+ */
+int card_profile_parse(const char *text, struct card_profile *p, char *err,
+		       size_t errlen);
+
+/* Frees the strings card_profile_parse() made; p is zeroed. */
+void card_profile_clear(struct card_profile *p);
 
 /* The table, for listings: index 0.. until NULL. */
 const struct card_profile *card_profile_at(size_t i);

@@ -11,6 +11,7 @@
 
 #include "card_profiles.h"
 #include "control_commands.h"
+#include "event_pump.h"
 #include "host_sysfs.h"
 
 #define MAX_WORDS	8
@@ -177,12 +178,47 @@ static bool cmd_number(struct sim *s, int argc, char **argv, struct reply *r)
 		   enabled ? "" : " (dropped: the host has not configured the reader)");
 }
 
+static bool cmd_evflood(struct sim *s, int argc, char **argv, struct reply *r)
+{
+	enum evflood_kind kind = EVFLOOD_NONE;
+	unsigned long n = EVFLOOD_ENDLESS;
+
+	if (argc < 2 || argc > 3 ||
+	    (strcmp(argv[1], "stop") != 0 && evflood_parse(argv[1], &kind)) ||
+	    (argc == 3 && (kind == EVFLOOD_NONE ||
+			   !parse_ulong(argv[2], 1, MAX_COUNT, &n))))
+		return say(r, "error usage: evflood %s [N] | evflood stop",
+			   evflood_names());
+	device_lock(&s->dev);
+	event_flood_set(&s->dev, kind, n);
+	device_unlock(&s->dev);
+	if (kind == EVFLOOD_NONE)
+		return say(r, "ok evflood stopped");
+	if (n == EVFLOOD_ENDLESS)
+		return say(r, "ok evflood %s until 'evflood stop'", argv[1]);
+	return say(r, "ok evflood %s for %lu frames", argv[1], n);
+}
+
+static bool cmd_camera(struct sim *s, const char *arg, struct reply *r)
+{
+	enum scene_kind k;
+
+	if (!arg || scene_parse(arg, &k))
+		return say(r, "error usage: camera %s", scene_names());
+	camera_function_set_scene(&s->cam, k);
+	return say(r, "ok camera %s", scene_name(k));
+}
+
 static bool cmd_status(struct sim *s, struct reply *r)
 {
 	struct sim_device *d = &s->dev;
 	char usbdev[64] = "", left[24];
+	unsigned long frames;
+	double fps;
+	enum scene_kind scene = camera_function_scene(&s->cam);
 
 	host_find_device(s->opt.serial, usbdev, sizeof(usbdev));
+	camera_function_stats(&s->cam, &frames, &fps);
 	pthread_mutex_lock(&s->udc_lock);
 	device_lock(d);
 	if (d->fault == FAULT_NONE)
@@ -193,13 +229,14 @@ static bool cmd_status(struct sim *s, struct reply *r)
 		snprintf(left, sizeof(left), "%ld", d->fault_left);
 	say(r, "ok serial=%s udc=%s plugged=%d enabled=%d suspended=%d usbdev=%s "
 	    "mode=%s card=%d profile=%s engine=%d fault=%s fault_left=%s "
-	    "delay=%u commands=%llu events=%llu last_reason=%u camera=%s firmware=%s",
+	    "delay=%u commands=%llu events=%llu last_reason=%u camera=%s "
+	    "camera_frames=%lu camera_fps=%.1f firmware=%s",
 	    d->serial, s->gadget.udc, d->plugged, d->enabled, d->suspended, usbdev,
 	    d->mode == MNCR_MODE_VISUAL ? "visual" : "auto", d->card.present,
 	    d->card.present ? d->card.profile->name : "", d->engine,
 	    fault_name(d->fault), left, d->delay_ms,
 	    (unsigned long long)d->commands, (unsigned long long)d->events_sent,
-	    d->last_reason, s->opt.camera, d->firmware);
+	    d->last_reason, scene_name(scene), frames, fps, d->firmware);
 	device_unlock(d);
 	pthread_mutex_unlock(&s->udc_lock);
 	return false;
@@ -223,6 +260,8 @@ bool control_execute(struct sim *s, char *line, char *reply, size_t len)
 
 	if (strcmp(argv[0], "insert") == 0)
 		return cmd_insert(s, argc, argv, &r);
+	if (strcmp(argv[0], "evflood") == 0)
+		return cmd_evflood(s, argc, argv, &r);
 	if (argc > 2 && strcmp(argv[0], "fault") != 0)
 		return say(&r, "error too many arguments for %s", argv[0]);
 	if (strcmp(argv[0], "remove") == 0 && argc == 1)
@@ -238,6 +277,8 @@ bool control_execute(struct sim *s, char *line, char *reply, size_t len)
 		return cmd_number(s, argc, argv, &r);
 	if (strcmp(argv[0], "status") == 0 && argc == 1)
 		return cmd_status(s, &r);
+	if (strcmp(argv[0], "camera") == 0)
+		return cmd_camera(s, argv[1], &r);
 	if (strcmp(argv[0], "plug") == 0 && argc == 1) {
 		int rc = sim_plug(s, note, sizeof(note));
 
@@ -256,6 +297,6 @@ bool control_execute(struct sim *s, char *line, char *reply, size_t len)
 	    strcmp(argv[0], "plug") == 0 || strcmp(argv[0], "unplug") == 0 ||
 	    strcmp(argv[0], "quit") == 0)
 		return say(&r, "error %s takes no arguments", argv[0]);
-	return say(&r, "error unknown command '%.32s' (insert, remove, unplug, plug, mode, engine, fault, delay, flood, error, status, quit)",
+	return say(&r, "error unknown command '%.32s' (insert, remove, unplug, plug, mode, engine, fault, delay, flood, evflood, error, camera, status, quit)",
 		   argv[0]);
 }

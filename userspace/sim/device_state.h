@@ -37,6 +37,7 @@ struct sim_device {
 	/* Fixed at start. */
 	char serial[32];
 	char firmware[32];
+	enum desc_fault descriptors;	/* interface 0 as described (--descriptors) */
 
 	bool stopping;
 
@@ -58,6 +59,8 @@ struct sim_device {
 	long fault_left;	/* responses still faulted, -1: until "fault none" */
 	unsigned delay_ms;	/* before every response */
 	unsigned flood_left;	/* card bounce events still to send */
+	enum evflood_kind evflood;	/* "evflood": what floods the events */
+	unsigned long evflood_left;	/* frames still to send, or EVFLOOD_ENDLESS */
 
 	uint64_t commands;	/* command frames handled */
 	uint64_t events_sent;

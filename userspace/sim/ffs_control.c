@@ -59,7 +59,7 @@ int ffs_control_open(struct ffs_control *c, const char *mount,
 		return -1;
 	/* ep0 itself we poll, then read blocking. */
 	fcntl(c->ep0, F_SETFL, 0);
-	ffs_build_descriptors(&blob);
+	ffs_build_descriptors(&blob, dev->descriptors);
 	if (write_blob(c->ep0, &blob, "descriptors"))
 		return -1;
 	ffs_build_strings(&blob);

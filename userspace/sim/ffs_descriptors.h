@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "faults.h"
+
 /*
  * The endpoint files FunctionFS creates, in descriptor order: ep1 bulk
  * OUT (commands), ep2 bulk IN (responses), ep3 interrupt IN (events).
@@ -24,7 +26,8 @@ struct ffs_blob {
 	size_t len;
 };
 
-void ffs_build_descriptors(struct ffs_blob *blob);
+/* Interface 0's descriptors as @kind says (DESC_GOOD: the real ones). */
+void ffs_build_descriptors(struct ffs_blob *blob, enum desc_fault kind);
 void ffs_build_strings(struct ffs_blob *blob);
 
 #endif

@@ -30,7 +30,9 @@ int gadget_init(struct gadget *g, const char *serial)
 	    path_join(g->run_dir, sizeof(g->run_dir), SIM_RUN_DIR "/%s", serial) ||
 	    path_join(g->ffs_mount, sizeof(g->ffs_mount), "%s/ctl", g->run_dir) ||
 	    path_join(g->ccid_name, sizeof(g->ccid_name), "mncr-ccid-%s", serial) ||
-	    path_join(g->ccid_mount, sizeof(g->ccid_mount), "%s/ccid", g->run_dir)) {
+	    path_join(g->ccid_mount, sizeof(g->ccid_mount), "%s/ccid", g->run_dir) ||
+	    path_join(g->cam_name, sizeof(g->cam_name), "mncr-cam-%s", serial) ||
+	    path_join(g->cam_mount, sizeof(g->cam_mount), "%s/cam", g->run_dir)) {
 		sim_log("serial too long");
 		return -1;
 	}
@@ -182,7 +184,8 @@ int gadget_create(const struct gadget *g, const struct gadget_identity *id)
 		return -1;
 
 	/* Linking order is interface order: the control function goes first. */
-	return add_function(g, g->ffs_name) || add_function(g, g->ccid_name) ? -1 : 0;
+	return add_function(g, g->ffs_name) || add_function(g, g->ccid_name) ||
+	       add_function(g, g->cam_name) ? -1 : 0;
 }
 
 static int mkdir_p(const char *path)
@@ -219,7 +222,8 @@ static int mount_one(const char *name, const char *mount_point)
 int gadget_mount_ffs(const struct gadget *g)
 {
 	return mount_one(g->ffs_name, g->ffs_mount) ||
-	       mount_one(g->ccid_name, g->ccid_mount) ? -1 : 0;
+	       mount_one(g->ccid_name, g->ccid_mount) ||
+	       mount_one(g->cam_name, g->cam_mount) ? -1 : 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -376,6 +380,8 @@ int gadget_teardown(struct gadget *g)
 	rmdir(g->ffs_mount);
 	umount_quiet(g->ccid_mount);
 	rmdir(g->ccid_mount);
+	umount_quiet(g->cam_mount);
+	rmdir(g->cam_mount);
 	rmdir(g->run_dir);
 	if (!gadget_exists(g))
 		return 0;

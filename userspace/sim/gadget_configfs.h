@@ -3,13 +3,16 @@
  * The reader as a configfs composite gadget: device identity, one
  * configuration, and its functions linked in interface order: the
  * FunctionFS control interface (interface 0), then the CCID FunctionFS
- * instance (interface 1); the UVC function will link after them.
+ * instance (interface 1), then the camera's FunctionFS instance
+ * (interface 2: see camera_function.h for why not the kernel's uvc).
  *
  *   /sys/kernel/config/usb_gadget/mncr-SERIAL/
  *       functions/ffs.mncr-ctl-SERIAL   mounted at /run/mncr-sim/SERIAL/ctl
  *       functions/ffs.mncr-ccid-SERIAL  mounted at /run/mncr-sim/SERIAL/ccid
+ *       functions/ffs.mncr-cam-SERIAL   mounted at /run/mncr-sim/SERIAL/cam
  *       configs/c.1/ffs.mncr-ctl-SERIAL -> ../../functions/...
  *       configs/c.1/ffs.mncr-ccid-SERIAL -> ../../functions/...
+ *       configs/c.1/ffs.mncr-cam-SERIAL -> ../../functions/...
  */
 #ifndef MNCR_SIM_GADGET_CONFIGFS_H
 #define MNCR_SIM_GADGET_CONFIGFS_H
@@ -32,6 +35,8 @@ struct gadget {
 	char ffs_mount[160];
 	char ccid_name[48];	/* the CCID FunctionFS instance */
 	char ccid_mount[160];
+	char cam_name[48];	/* the camera FunctionFS instance */
+	char cam_mount[160];
 	char udc[64];		/* bound UDC, "" when unplugged */
 };
 
@@ -51,10 +56,10 @@ int gadget_check_host(void);
 
 bool gadget_exists(const struct gadget *g);
 
-/* Creates the gadget, its control and CCID functions. -1 after printing why. */
+/* Creates the gadget, its control, CCID and camera functions. -1 after printing why. */
 int gadget_create(const struct gadget *g, const struct gadget_identity *id);
 
-/* Mounts both functions' FunctionFS. */
+/* Mounts the three functions' FunctionFS. */
 int gadget_mount_ffs(const struct gadget *g);
 
 /*

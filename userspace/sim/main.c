@@ -16,6 +16,7 @@
 #include "daemonize.h"
 #include "log.h"
 #include "options.h"
+#include "scene_dump.h"
 #include "sim.h"
 
 /* The parent's patience: start waits up to twice SIM_HOST_WAIT_MS. */
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "ctl") == 0)
 		return ctl_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "scene") == 0)
+		return scene_dump_main(argc - 1, argv + 1);
 	rc = options_parse(argc, argv, &opt);
 	if (rc)
 		return rc > 0 ? 0 : 2;

@@ -6,24 +6,29 @@
 #include "card_profiles.h"
 #include "faults.h"
 #include "options.h"
+#include "scene.h"
 #include "sysfs_io.h"
 
 void options_usage(FILE *f)
 {
 	fprintf(f,
 "usage: mncr-sim [--serial S] [--card PROFILE] [--camera SCENARIO]\n"
-"                [--no-match-engine] [--firmware STR] [--udc NAME]\n"
-"                [--socket PATH] [--daemon] [--log FILE]\n"
+"                [--models DIR] [--no-match-engine] [--firmware STR]\n"
+"                [--udc NAME] [--socket PATH] [--daemon] [--log FILE]\n"
 "       mncr-sim ctl [--serial S | --socket PATH] COMMAND...\n"
+"       mncr-sim scene SCENARIO --frames N -o DIR   (frames as PGM, no USB)\n"
 "\n"
 "Plugs a simulated mncr face-recognition card reader (USB 1209:0001) into\n"
 "a free USB device controller (dummy_hcd: modprobe dummy_hcd num=4) as a\n"
 "configfs gadget, serves it, and takes commands on a control socket.\n"
 "\n"
 "  --serial S          serial number, [A-Za-z0-9_-] up to %d (default %s)\n"
-"  --card PROFILE      insert this card at start\n"
-"  --camera SCENARIO   camera scenario; stored only: the UVC camera\n"
-"                      interface arrives in a later release\n"
+"  --card PROFILE      insert this card at start: a name below, or a\n"
+"                      profile file (a path with a '/', see card.rst)\n"
+"  --camera SCENARIO   what the camera (interface 2) shows: person (the\n"
+"                      card holder, default), blink, other, nobody, photo\n"
+"  --models DIR        face models for placing the faces' eyes (default\n"
+"                      build/models beside mncr-sim)\n"
 "  --no-match-engine   no on-device face matching (MATCH unsupported)\n"
 "  --firmware STR      firmware version MAJOR[.MINOR[...]] (default %s);\n"
 "                      MAJOR.MINOR also gives bcdDevice\n"
@@ -33,6 +38,8 @@ void options_usage(FILE *f)
 "                      (its interface 0 is in sysfs on dummy_hcd); exit 0\n"
 "                      then, non-zero with the reason if it cannot start\n"
 "  --log FILE          with --daemon, append diagnostics here\n"
+"  --descriptors KIND  describe interface 0 wrongly, for host driver tests:\n"
+"                      %s\n"
 "\n"
 "SIGTERM, SIGINT or 'ctl quit' unplug the reader and remove the gadget.\n"
 "\n"
@@ -50,13 +57,17 @@ void options_usage(FILE *f)
 "  delay MS               wait MS before every response (0 ends it)\n"
 "  flood N                N card events as fast as the host takes them: a\n"
 "                         bouncing card whose last event is the truth\n"
+"  evflood %s [N]\n"
+"                         N malformed (or card) event frames, default\n"
+"                         endless; 'evflood stop' ends it\n"
 "  error CODE             one EVT_ERROR with errno CODE\n"
+"  camera SCENARIO        switch what the camera shows\n"
 "  status                 key=value lines\n"
 "  quit\n"
 "\n"
 "Card profiles:\n",
 		SIM_SERIAL_MAX, SIM_DEFAULT_SERIAL, SIM_DEFAULT_FIRMWARE,
-		fault_names());
+		desc_fault_names(), fault_names(), evflood_names());
 	for (size_t i = 0; card_profile_at(i); i++)
 		fprintf(f, "  %-9s %s\n", card_profile_at(i)->name,
 			card_profile_at(i)->summary);
@@ -131,12 +142,14 @@ int options_parse(int argc, char **argv, struct sim_options *o)
 		{ "serial", required_argument, NULL, 's' },
 		{ "card", required_argument, NULL, 'c' },
 		{ "camera", required_argument, NULL, 'C' },
+		{ "models", required_argument, NULL, 'm' },
 		{ "no-match-engine", no_argument, NULL, 'n' },
 		{ "firmware", required_argument, NULL, 'f' },
 		{ "udc", required_argument, NULL, 'u' },
 		{ "socket", required_argument, NULL, 'S' },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "descriptors", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -146,22 +159,31 @@ int options_parse(int argc, char **argv, struct sim_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->engine = true;
+	strcpy(o->camera, "person");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': serial = optarg; break;
 		case 'c': o->card = optarg; break;
 		case 'C':
-			if (!word_ok(optarg, sizeof(o->camera), false))
-				return usage_error("bad --camera scenario (one word)", NULL);
+			if (!word_ok(optarg, sizeof(o->camera), false) ||
+			    scene_parse(optarg, &(enum scene_kind){ 0 }))
+				return usage_error("unknown --camera scenario (see --help)",
+						   optarg);
 			strcpy(o->camera, optarg);
 			break;
+		case 'm': o->models = optarg; break;
 		case 'n': o->engine = false; break;
 		case 'f': firmware = optarg; break;
 		case 'u': o->udc = optarg; break;
 		case 'S': socket = optarg; break;
 		case 'd': o->daemon = true; break;
 		case 'l': o->log_path = optarg; break;
+		case 'D':
+			if (desc_fault_parse(optarg, &o->descriptors))
+				return usage_error("unknown --descriptors kind (see --help)",
+						   optarg);
+			break;
 		case 'h': options_usage(stdout); return 1;
 		case ':': return usage_error("missing value for", argv[optind - 1]);
 		default: return usage_error("unknown option", argv[optind - 1]);
@@ -173,8 +195,12 @@ int options_parse(int argc, char **argv, struct sim_options *o)
 		return usage_error("bad --serial (letters, digits, '_' and '-', at most 24)",
 				   NULL);
 	strcpy(o->serial, serial);
-	if (o->card && !card_profile_find(o->card))
-		return usage_error("unknown card profile (see --help)", o->card);
+	if (o->card) {
+		char why[160];
+
+		if (!card_profile_get(o->card, why, sizeof(why)))
+			return usage_error(why, o->card);
+	}
 	if (!word_ok(firmware, sizeof(o->firmware), false) ||
 	    firmware_bcd(firmware, &o->bcd_device))
 		return usage_error("bad --firmware: MAJOR[.MINOR...], numbers up to 99, no spaces, at most 31 characters",

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "faults.h"
 #include "gadget_configfs.h"
 
 #define SIM_DEFAULT_SERIAL	"SIM0001"
@@ -16,7 +17,8 @@
 struct sim_options {
 	char serial[SIM_SERIAL_MAX + 1];
 	const char *card;		/* profile inserted at start, or NULL */
-	char camera[32];		/* stored for the UVC function to come */
+	char camera[32];		/* camera scenario (scene.h), default person */
+	const char *models;		/* face models for the scenes, or NULL */
 	bool engine;
 	char firmware[32];
 	uint16_t bcd_device;		/* from firmware MAJOR.MINOR */
@@ -24,6 +26,7 @@ struct sim_options {
 	char socket_path[SIM_SOCKET_MAX];
 	bool daemon;
 	const char *log_path;		/* daemon's stderr after start */
+	enum desc_fault descriptors;	/* wrong descriptors, for host tests */
 };
 
 /*

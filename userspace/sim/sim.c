@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -96,13 +97,19 @@ static int bind_locked(struct sim *s)
 
 int sim_init(struct sim *s, const struct sim_options *opt)
 {
+	enum scene_kind scene;
+
 	memset(s, 0, sizeof(*s));
 	s->opt = *opt;
 	s->lock_fd = -1;
 	s->ffs.ep0 = s->ffs.ep_out = s->ffs.ep_in = s->ffs.ep_int = -1;
 	s->ffs.stop_fd = -1;
 	device_init(&s->dev, opt->serial, opt->firmware, opt->engine);
+	s->dev.descriptors = opt->descriptors;
 	ccid_function_init(&s->ccid, &s->dev);
+	if (scene_parse(opt->camera, &scene))
+		scene = SCENE_PERSON;
+	camera_function_init(&s->cam, &s->dev, scene);
 	pthread_mutex_init(&s->udc_lock, NULL);
 	s->initialized = true;
 	return gadget_init(&s->gadget, opt->serial);
@@ -110,6 +117,8 @@ int sim_init(struct sim *s, const struct sim_options *opt)
 
 int sim_start(struct sim *s)
 {
+	char models[PATH_MAX];
+
 	if (gadget_check_host())
 		return -1;
 	/* We hold the serial's lock, so whatever is there is a dead run's. */
@@ -126,8 +135,14 @@ int sim_start(struct sim *s)
 	if (gadget_mount_ffs(&s->gadget) ||
 	    ffs_control_open(&s->ffs, s->gadget.ffs_mount, &s->dev) ||
 	    ffs_control_start(&s->ffs) ||
-	    ccid_function_open(&s->ccid, s->gadget.ccid_mount) ||
-	    ccid_function_start(&s->ccid))
+	    ccid_function_open(&s->ccid, s->gadget.ccid_mount))
+		return -1;
+	if (s->opt.models)
+		snprintf(models, sizeof(models), "%s", s->opt.models);
+	else if (scene_default_models(models, sizeof(models)))
+		models[0] = '\0';
+	if (camera_function_open(&s->cam, s->gadget.cam_mount, models) ||
+	    camera_function_start(&s->cam) || ccid_function_start(&s->ccid))
 		return -1;
 	s->cmd = (struct command_pump) {
 		.dev = &s->dev, .ep_out = s->ffs.ep_out, .ep_in = s->ffs.ep_in,
@@ -175,8 +190,10 @@ void sim_stop(struct sim *s)
 	command_pump_join(&s->cmd);
 	event_pump_join(&s->evt);
 	ccid_function_stop(&s->ccid);
+	camera_function_stop(&s->cam);
 	ffs_control_close(&s->ffs);
 	ccid_function_close(&s->ccid);
+	camera_function_close(&s->cam);
 	if (s->created || s->mounted)
 		gadget_teardown(&s->gadget);
 	s->created = s->mounted = false;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "camera_function.h"
 #include "ccid_function.h"
 #include "command_pump.h"
 #include "device_state.h"
@@ -29,6 +30,7 @@ struct sim {
 	struct command_pump cmd;
 	struct event_pump evt;
 	struct ccid_function ccid;	/* interface 1: the card slot */
+	struct camera_function cam;	/* interface 2: the camera */
 	pthread_mutex_t udc_lock;	/* plug, unplug, disconnect fault */
 	char last_udc[64];		/* where plug binds again */
 	int lock_fd;			/* flock on /run/mncr-sim/SERIAL.lock */

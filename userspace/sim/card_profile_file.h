@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Custom simulated cards from profile files ("mncr-sim --card ./my.card"):
+ * key=value lines, '#' comments, parsed into a struct card_profile.
+ * Loaded files stay for the program's life, so the same path always
+ * gives the same profile (the CCID slot compares profile pointers).
+ */
+#ifndef MNCR_SIM_CARD_PROFILE_FILE_H
+#define MNCR_SIM_CARD_PROFILE_FILE_H
+
+#include <stddef.h>
+
+#include "card_profiles.h"
+
+/* Loads (or finds already loaded) the profile file at path. */
+const struct card_profile *card_profile_file(const char *path, char *err,
+					     size_t errlen);
+
+#endif

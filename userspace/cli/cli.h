@@ -14,6 +14,13 @@ enum {
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_NO_READER = 3,	/* no such reader, or it was unplugged */
 	EXIT_DENIED = 4,	/* no permission on the device node */
+	/* mncr card */
+	EXIT_NO_CARD = 5,	/* no card in the slot, or it was removed */
+	EXIT_PIN_BLOCKED = 6,	/* pin-status: the 利用者証明用 PIN is blocked */
+	EXIT_CERT_INVALID = 7,	/* cert: expired, revoked, untrusted, malformed */
+	EXIT_FRONT_UNREADABLE = 8, /* card front misread: nothing sent */
+	/* mncr face (1 there: not the same person) */
+	EXIT_NO_FACE = 9,	/* no usable face, unreadable image or models */
 };
 
 struct cli {
@@ -36,6 +43,11 @@ int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_events(struct cli *cli, int argc, char **argv);
 int cmd_mode(struct cli *cli, int argc, char **argv);
 int cmd_log(struct cli *cli, int argc, char **argv);
+int cmd_card(struct cli *cli, int argc, char **argv);
+int cmd_qualify(struct cli *cli, int argc, char **argv);
+int cmd_selftest(struct cli *cli, int argc, char **argv);
+int cmd_capture(struct cli *cli, int argc, char **argv);
+int cmd_face(struct cli *cli, int argc, char **argv);
 
 /* The audit log: --file, else $MNCR_AUDIT_LOG, else /var/log/mncr/audit.log. */
 const char *cli_audit_path(const char *option);

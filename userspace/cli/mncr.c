@@ -18,6 +18,11 @@ static const struct {
 	{ "mode", cmd_mode,
 	  "print the mode; 'mode auto'; 'mode visual [--timeout S] [--detach]'" },
 	{ "log", cmd_log, "print the audit log; 'log verify' checks its chain [--file F]" },
+	{ "card", cmd_card, "the card: status|info|pin-status|photo -o F|cert [--backend usb|pcsc]" },
+	{ "qualify", cmd_qualify, "one patient's eligibility check: card, identity, consents, query" },
+	{ "selftest", cmd_selftest, "driver, card slot, camera, face models, eligibility service" },
+	{ "capture", cmd_capture, "one camera frame to -o FILE.pgm|.png [--frames N] [--video NODE]" },
+	{ "face", cmd_face, "embed IMAGE | compare A B: embedding, score and decision [--aligned]" },
 };
 
 static void usage(FILE *out)
@@ -29,7 +34,9 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\nexit codes: 0 ok, 1 failed or refused, 2 usage, "
-		"3 no such reader, 4 permission denied\n");
+		"3 no such reader, 4 permission denied;\n"
+		"  card: 5 no card, 6 PIN blocked, 7 certificate invalid, 8 card front misread;\n"
+		"  face: 1 not the same person, 9 no usable face or unreadable image\n");
 }
 
 int cli_exit_for(int err)

@@ -171,3 +171,23 @@ events_of() {
 # Event types and reasons of <linux/mncr.h>.
 EV_INS=1 EV_REM=2 EV_MODE=3 EV_ERR=4 EV_OVF=5
 R_REQUEST=1 R_TIMEOUT=2 R_CARD=3 R_HOLDER=4 R_UNPLUG=5 R_SUSPEND=6 R_DEVICE=7
+
+# kmemleak_check NAME: on a kernel with kmemleak (tests/vm/debug-kernel),
+# unplug every reader, let kmemleak scan twice (objects must be 5 s old to
+# count) and pass NAME when no unreferenced object was allocated under one
+# of our functions; prints the total count as a figure. Does nothing on a
+# kernel without kmemleak.
+kmemleak_check() {
+	local f=/sys/kernel/debug/kmemleak total ours
+	[ -w "$f" ] || return 0
+	quit_all
+	sleep 6
+	echo scan >"$f"
+	echo scan >"$f"
+	total=$(grep -c '^unreferenced object' "$f")
+	ours=$(awk '/^unreferenced object/ { n += hit; hit = 0 }
+		/mncr_/ { hit = 1 } END { print n + hit }' "$f")
+	echo "kmemleak: $total unreferenced objects, $ours from mncr"
+	[ "$ours" = 0 ] || grep -B 2 -A 20 -m 3 'mncr_' "$f"
+	expect "$1" 0 "$ours"
+}

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "face_conv.h"
 
@@ -256,4 +257,69 @@ int mncr_face_conv_forward(const struct mncr_face_conv *conv,
 	default:
 		return -ENOTSUP;
 	}
+}
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Best of a few runs: the first warms the caches. */
+static double time_layer(struct mncr_face_conv *conv,
+			 const struct mncr_face_tensor *in,
+			 struct mncr_face_tensor *out)
+{
+	double best = 1e30;
+
+	for (int i = 0; i < 3; i++) {
+		double t = seconds();
+
+		if (mncr_face_conv_forward(conv, in, NULL, 1, out))
+			return 1e30;
+		t = seconds() - t;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+enum mncr_face_conv_impl mncr_face_conv_fastest(void)
+{
+	/* A 3x3 layer of the 64-channel stage, on a smaller map. */
+	enum { SIDE = 12, CH = 64, K = 3 };
+	static const enum mncr_face_conv_impl impls[] = {
+		MNCR_FACE_CONV_GENERIC, MNCR_FACE_CONV_AVX2, MNCR_FACE_CONV_AVX512,
+	};
+	enum mncr_face_conv_impl best = MNCR_FACE_CONV_AUTO;
+	struct mncr_face_tensor in = { 0 }, out = { 0 };
+	struct mncr_face_conv conv = { 0 };
+	float *filters = calloc(K * K * CH * CH, sizeof(float));
+	double best_t = 1e30;
+
+	if (!filters || mncr_face_tensor_alloc(&in, SIDE, SIDE, CH, 1) ||
+	    mncr_face_tensor_alloc(&out, SIDE, SIDE, CH, 1) ||
+	    mncr_face_conv_init(&conv, K, K, CH, CH, 1, 1, filters, NULL, NULL,
+				NULL))
+		goto out;
+	for (size_t i = 0; i < sizeof(impls) / sizeof(impls[0]); i++) {
+		double t;
+
+		if (!mncr_face_conv_impl_available(impls[i]))
+			continue;
+		conv.impl = impls[i];
+		t = time_layer(&conv, &in, &out);
+		if (t < best_t) {
+			best_t = t;
+			best = impls[i];
+		}
+	}
+out:
+	mncr_face_conv_free(&conv);
+	mncr_face_tensor_free(&out);
+	mncr_face_tensor_free(&in);
+	free(filters);
+	return best;
 }

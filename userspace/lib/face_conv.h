@@ -59,6 +59,14 @@ int mncr_face_conv_impl_available(enum mncr_face_conv_impl impl);
 /* "generic", "avx2", "avx512" ("auto" resolved to what it picks). */
 const char *mncr_face_conv_impl_name(enum mncr_face_conv_impl impl);
 
+/*
+ * The kernel that runs a ResNet-sized layer fastest here, timed, as Linux
+ * picks its xor and RAID-6 routines at boot: the widest vectors usually
+ * win, but an emulated CPU (QEMU's TCG) runs AVX2 at half the speed of
+ * 16-byte vectors. A few milliseconds on real hardware. AUTO on error.
+ */
+enum mncr_face_conv_impl mncr_face_conv_fastest(void);
+
 /* Output size along one axis for an input of n pixels (0 when too small). */
 int mncr_face_conv_out_size(const struct mncr_face_conv *conv, int n, int k);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "face_conv.h"
 #include "face_pipeline.h"
 #include "face_quantize.h"
 
@@ -77,6 +78,7 @@ int mncr_face_pipeline_load(struct mncr_face_pipeline **out, const char *dir,
 	ret = mncr_face_detector_load(&p->det, dir, err, err_len);
 	ret = ret ? ret : mncr_face_landmarker_load(&p->lm, dir, err, err_len);
 	ret = ret ? ret : mncr_face_net_load(&p->net, dir, err, err_len);
+	ret = ret ? ret : mncr_face_net_set_impl(p->net, mncr_face_conv_fastest());
 	if (ret) {
 		mncr_face_pipeline_free(p);
 		return ret;

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #define USAGE "usage: mncr capture -o FILE.pgm|FILE.png [--reader R | --device /dev/mncrN]\n" \
-	      "                    [--video NODE] [--frames N] [--timeout MS] [--json]\n"
+	      "                    [--video NODE] [--frames N [--each]] [--timeout MS] [--json]\n"
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -116,6 +116,21 @@ static int camera_node(struct cli *cli, const char *device, char *video,
 	return EXIT_OK;
 }
 
+/* --each: FILE.pgm gets FILE_0000.pgm, FILE_0001.pgm... beside it. */
+static int save_numbered(const char *output, long i,
+			 const struct mncr_face_image *img)
+{
+	size_t stem = strlen(output) - 4;
+	char path[4096];
+
+	if (snprintf(path, sizeof(path), "%.*s_%04ld%s", (int)stem, output, i,
+		     output + stem) >= (int)sizeof(path)) {
+		fprintf(stderr, "mncr: capture: %s: name too long\n", output);
+		return -1;
+	}
+	return save(path, img);
+}
+
 int cmd_capture(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -124,6 +139,7 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "video", required_argument, NULL, 'v' },
 		{ "frames", required_argument, NULL, 'n' },
+		{ "each", no_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -135,8 +151,9 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 	struct mncr_face_image img = { 0, 0, NULL };
 	struct mncr_camera *cam = NULL;
 	double t0 = 0, t1 = 0;
+	bool each = false;
 	char *end;
-	int o, ret, code;
+	int o, ret, code = EXIT_OK;
 
 	while ((o = getopt_long(argc, argv, "o:jh", opts, NULL)) != -1) {
 		switch (o) {
@@ -145,6 +162,7 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 		case 'd': device = optarg; break;
 		case 'v': video = optarg; break;
 		case 'j': cli->json = true; break;
+		case 'e': each = true; break;
 		case 'n':
 			frames = strtol(optarg, &end, 10);
 			if (*end || frames < 1 || frames > 100000)
@@ -184,13 +202,18 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 		if (i == 0)
 			t0 = now_s();
 		t1 = now_s();
+		if (each && save_numbered(output, i, &img)) {
+			code = EXIT_FAILED;
+			break;
+		}
 	}
 	mncr_camera_close(cam);
 	if (ret) {
 		mncr_face_image_free(&img);
 		return exit_for_camera(ret);
 	}
-	code = save(output, &img) ? EXIT_FAILED : EXIT_OK;
+	if (!code)
+		code = save(output, &img) ? EXIT_FAILED : EXIT_OK;
 	if (!code && cli->json) {
 		struct mncr_json j;
 

@@ -133,7 +133,10 @@ s.connect("/run/mncr-sim/CTL1.sock")
 s.sendall(b"mode visual\nbogus\nmode auto\n")
 s.shutdown(socket.SHUT_WR)
 lines = s.makefile().read().splitlines()
-assert lines == ["ok mode visual", "error unknown command '"'"'bogus'"'"' (insert, remove, unplug, plug, mode, engine, fault, delay, flood, error, status, quit)", "ok mode auto"], lines
+assert len(lines) == 3, lines
+assert lines[0] == "ok mode visual" and lines[2] == "ok mode auto", lines
+assert lines[1].startswith("error unknown command '"'"'bogus'"'"' (insert, "), lines
+assert lines[1].endswith(", status, quit)"), lines
 '
 check "an over-long line gets one error, the next line is served" python3 -c '
 import socket

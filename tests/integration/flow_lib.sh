@@ -135,10 +135,10 @@ scene_frames() {
 	for f in "$dir"/frame_*.pgm; do printf -- '--frame %s ' "$f"; done
 }
 
-# flow_capture: CAPTURE=1 when FLOW_CAPTURE is set and mncr qualify reads
-# the reader's camera (selftest says so); else the scenes come as --frame
-# pictures (mncr-sim scene). Default pictures: switching the live camera's
-# scene ('ctl camera other') did not take effect in the bed yet.
+# flow_capture: CAPTURE=1 when mncr qualify reads the reader's camera
+# (selftest says so), unless FLOW_PICTURES is set; else the scenes come as
+# --frame pictures (mncr-sim scene). qualify drops each attempt's first
+# frame, which may predate a scene switch.
 CAPTURE=0
 flow_capture() {
 	# shellcheck disable=SC2046
@@ -146,7 +146,7 @@ flow_capture() {
 		> "$FLOW/capture.json" 2>/dev/null
 	if grep -q '"check":"camera","result":"ok"' "$FLOW/capture.json" &&
 	   ! grep -q 'no camera capture' "$FLOW/capture.json" &&
-	   [ -n "${FLOW_CAPTURE:-}" ]; then
+	   [ -z "${FLOW_PICTURES:-}" ]; then
 		CAPTURE=1
 	else
 		CAPTURE=0

@@ -159,7 +159,8 @@ static void card_reference(struct qualify *q)
 }
 
 /* One live frame into img: the camera, else the --frame pictures. */
-static int grab(struct qualify *q, unsigned int n, struct mncr_face_image *img)
+static int grab(struct qualify *q, unsigned int n, bool fresh,
+		struct mncr_face_image *img)
 {
 	char err[160] = "";
 	int ret;
@@ -181,6 +182,16 @@ static int grab(struct qualify *q, unsigned int n, struct mncr_face_image *img)
 			if (ret < 0)
 				goto fail;
 			q->camera = cam;
+		}
+		/*
+		 * An attempt's first frame may have waited in the camera (or the
+		 * USB pipe) since before the attempt: someone else's face. Drop it.
+		 */
+		if (fresh) {
+			ret = mncr_camera_grab(q->camera, img, 10000, err, sizeof(err));
+			if (ret < 0)
+				goto fail;
+			wipe_image(img);
 		}
 		ret = mncr_camera_grab(q->camera, img, 10000, err, sizeof(err));
 		if (ret < 0)
@@ -304,7 +315,7 @@ int qualify_hook_face(void *ctx, unsigned int attempt,
 	for (unsigned int i = 0; i < k; i++) {
 		struct mncr_face_image img = { 0 };
 
-		ret = grab(q, (attempt - 1) * k + i, &img);
+		ret = grab(q, (attempt - 1) * k + i, i == 0, &img);
 		if (ret < 0)
 			break;
 		ret = mncr_face_pipeline_run(q->pipe, q->ws, &img, NULL, r);

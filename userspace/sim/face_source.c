@@ -61,6 +61,8 @@ int face_source_find(struct face_source *fs, const char *face_data_dir,
 	memset(fs, 0, sizeof(*fs));
 	if (!face_data_dir)
 		face_data_dir = getenv("MNCR_FACE_DATA");
+	if (face_data_dir && !face_data_dir[0])
+		goto debian;	/* set but empty: as on a machine without it */
 	if (face_data_dir) {
 		if (!from_lfw(fs, face_data_dir))
 			return 0;
@@ -70,6 +72,7 @@ int face_source_find(struct face_source *fs, const char *face_data_dir,
 	}
 	if (!beside_checkout(dir, sizeof(dir)) && !from_lfw(fs, dir))
 		return 0;
+debian:
 	if (readable(DEB_HOLDER) && readable(DEB_OTHER)) {
 		snprintf(fs->card_photo, PATH_MAX, "%s", DEB_HOLDER);
 		snprintf(fs->holder_live, PATH_MAX, "%s", DEB_HOLDER);

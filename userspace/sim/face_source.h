@@ -22,7 +22,8 @@ struct face_source {
 /*
  * Fills fs. face_data_dir is a face-data folder holding lfw/ (NULL: the
  * environment variable MNCR_FACE_DATA, then ../shared/face-data beside the
- * checkout the program was built in). Returns 0, or -1 with a reason in
+ * checkout the program was built in; MNCR_FACE_DATA set but empty: the
+ * Debian pictures only). Returns 0, or -1 with a reason in
  * err when no usable pictures exist.
  */
 int face_source_find(struct face_source *fs, const char *face_data_dir,

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "face_conv.h"
+#include "face_err.h"
 #include "face_detect.h"
 #include "face_tensor.h"
 
@@ -45,21 +45,6 @@ struct mncr_face_detect_ws {
 	struct mncr_face_tensor grid;
 	struct mncr_face_image scaled;
 };
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_len) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 void mncr_face_detect_opts_default(struct mncr_face_detect_opts *o)
 {
@@ -142,11 +127,11 @@ static int load_sep(struct mncr_face_detector *det, int i,
 		return -EINVAL;
 	det->dw[i] = malloc(9 * cin * sizeof(float));
 	if (!det->dw[i])
-		return seterr(err, err_len, -ENOMEM, "out of memory");
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	memcpy(det->dw[i], dw, 9 * cin * sizeof(float));
 	ret = mncr_face_conv_init(&det->pw[i], 1, 1, (int)cin, (int)cout, 1, 0,
 				  pw, b, NULL, NULL);
-	return ret ? seterr(err, err_len, ret, "conv%d: %s", i + 1, strerror(-ret)) : 0;
+	return ret ? mncr_face_seterr(err, err_len, ret, "conv%d: %s", i + 1, strerror(-ret)) : 0;
 }
 
 int mncr_face_detector_from_weights(struct mncr_face_detector **out,
@@ -160,7 +145,7 @@ int mncr_face_detector_from_weights(struct mncr_face_detector **out,
 	*out = NULL;
 	det = calloc(1, sizeof(*det));
 	if (!det)
-		return seterr(err, err_len, -ENOMEM, "out of memory");
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	ret = load_conv0(det, w, err, err_len);
 	for (int i = 0; !ret && i < N_SEP; i++)
 		ret = load_sep(det, i, w, err, err_len);
@@ -170,7 +155,7 @@ int mncr_face_detector_from_weights(struct mncr_face_detector **out,
 		ret = b ? mncr_face_conv_init(&det->conv8, 1, 1, 512, OUT_CH, 1, 0,
 					      f, b, NULL, NULL) : -EINVAL;
 		if (ret && b)
-			seterr(err, err_len, ret, "conv8: %s", strerror(-ret));
+			mncr_face_seterr(err, err_len, ret, "conv8: %s", strerror(-ret));
 	}
 	if (ret) {
 		mncr_face_detector_free(det);
@@ -193,10 +178,10 @@ int mncr_face_detector_load(struct mncr_face_detector **det, const char *dir,
 
 	*det = NULL;
 	if (!dir)
-		return seterr(err, err_len, -EINVAL, "no model directory");
+		return mncr_face_seterr(err, err_len, -EINVAL, "no model directory");
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 			     MNCR_FACE_DETECT_MANIFEST) >= sizeof(path))
-		return seterr(err, err_len, -ENAMETOOLONG, "%s: path too long", dir);
+		return mncr_face_seterr(err, err_len, -ENAMETOOLONG, "%s: path too long", dir);
 	ret = mncr_face_weights_load(&w, path, sums, 2, err, err_len);
 	if (ret)
 		return ret;

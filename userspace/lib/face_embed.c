@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "face_conv.h"
+#include "face_err.h"
 #include "face_embed.h"
 #include "face_tensor.h"
 
@@ -62,21 +62,6 @@ struct mncr_face_embed_ws {
 	float mean[FEATURES];
 };
 
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_len) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
-
 void mncr_face_net_free(struct mncr_face_net *net)
 {
 	if (!net)
@@ -113,7 +98,7 @@ static int load_conv(struct mncr_face_conv *conv,
 	ret = mncr_face_conv_init(conv, k, k, cin, cout, stride, pad, t[0], t[1],
 				  t[2], t[3]);
 	if (ret)
-		return seterr(err, err_len, ret, "%s: %s", prefix, strerror(-ret));
+		return mncr_face_seterr(err, err_len, ret, "%s: %s", prefix, strerror(-ret));
 	return 0;
 }
 
@@ -129,7 +114,7 @@ int mncr_face_net_from_weights(struct mncr_face_net **out,
 	*out = NULL;
 	net = calloc(1, sizeof(*net));
 	if (!net)
-		return seterr(err, err_len, -ENOMEM, "out of memory");
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	ret = load_conv(&net->conv0, w, "conv32_down", 7, 3, 32, 2, 0, err,
 			err_len);
 	for (int i = 0; !ret && i < N_BLOCKS; i++) {
@@ -173,10 +158,10 @@ int mncr_face_net_load(struct mncr_face_net **net, const char *dir,
 
 	*net = NULL;
 	if (!dir)
-		return seterr(err, err_len, -EINVAL, "no model directory");
+		return mncr_face_seterr(err, err_len, -EINVAL, "no model directory");
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 			     MNCR_FACE_EMBED_MANIFEST) >= sizeof(path))
-		return seterr(err, err_len, -ENAMETOOLONG, "%s: path too long", dir);
+		return mncr_face_seterr(err, err_len, -ENAMETOOLONG, "%s: path too long", dir);
 	ret = mncr_face_weights_load(&w, path, sums, 2, err, err_len);
 	if (ret)
 		return ret;

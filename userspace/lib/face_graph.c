@@ -7,12 +7,12 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "face_conv.h"
+#include "face_err.h"
 #include "face_graph.h"
 #include "face_json.h"
 #include "face_model.h"
@@ -67,21 +67,6 @@ struct mncr_face_graph {
 	int input, output;
 	float *weights;			/* every Const's data */
 };
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_len) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 /* Base64 (attribute strings) into out; returns the length or -1. */
 static int b64dec(const char *s, char *out, size_t max)
@@ -168,30 +153,30 @@ static int conv_attrs(const struct mncr_face_json *j, struct node *nd,
 	int n;
 
 	if (attr_str(j, "data_format", s, sizeof(s)) || (s[0] && strcmp(s, "NHWC")))
-		return seterr(err, err_len, -ENOTSUP, "%s: data format %s", nd->name, s);
+		return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: data format %s", nd->name, s);
 	n = attr_ints(j, "strides", v, 8);
 	if (n != 4 || v[0] != 1 || v[3] != 1 || v[1] != v[2] || v[1] < 1 || v[1] > 4)
-		return seterr(err, err_len, -ENOTSUP, "%s: strides", nd->name);
+		return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: strides", nd->name);
 	nd->stride = (int)v[1];
 	n = attr_ints(j, "dilations", v, 8);
 	for (int i = 0; i < n; i++)
 		if (v[i] != 1)
-			return seterr(err, err_len, -ENOTSUP, "%s: dilation", nd->name);
+			return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: dilation", nd->name);
 	if (attr_str(j, "padding", s, sizeof(s)) ||
 	    (strcmp(s, "SAME") && strcmp(s, "VALID")))
-		return seterr(err, err_len, -ENOTSUP, "%s: padding %s", nd->name, s);
+		return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: padding %s", nd->name, s);
 	nd->same = !strcmp(s, "SAME");
 	l = mncr_face_json_get(mncr_face_json_get(attr(j, "fused_ops"), "list"), "s");
 	if (!l || l->len < 1 || l->len > 2)
-		return seterr(err, err_len, -ENOTSUP, "%s: fused ops", nd->name);
+		return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: fused ops", nd->name);
 	for (size_t i = 0; i < l->len; i++) {
 		const char *f = mncr_face_json_str(mncr_face_json_at(l, i));
 
 		if (!f || b64dec(f, fused[i], sizeof(fused[i])) < 0)
-			return seterr(err, err_len, -EINVAL, "%s: fused ops", nd->name);
+			return mncr_face_seterr(err, err_len, -EINVAL, "%s: fused ops", nd->name);
 	}
 	if (strcmp(fused[0], "BiasAdd") || (l->len == 2 && strcmp(fused[1], "Relu")))
-		return seterr(err, err_len, -ENOTSUP, "%s: fused op %s not supported",
+		return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: fused op %s not supported",
 			      nd->name, l->len == 2 ? fused[1] : fused[0]);
 	nd->relu = l->len == 2;
 	return 0;
@@ -206,7 +191,7 @@ static int load_weights(struct mncr_face_graph *g, const struct mncr_face_json *
 
 	g->weights = malloc(bin_len + 4);
 	if (!g->weights)
-		return seterr(err, err_len, -ENOMEM, "out of memory");
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	for (size_t gi = 0; manifest && gi < manifest->len; gi++) {
 		const struct mncr_face_json *ws =
 			mncr_face_json_get(mncr_face_json_at(manifest, gi), "weights");
@@ -222,22 +207,22 @@ static int load_weights(struct mncr_face_graph *g, const struct mncr_face_json *
 			float *dst = (float *)((uint8_t *)g->weights + off);
 
 			if (!name || !dtype || !shape || shape->len > 4)
-				return seterr(err, err_len, -EINVAL, "weight %zu: malformed", i);
+				return mncr_face_seterr(err, err_len, -EINVAL, "weight %zu: malformed", i);
 			if (mncr_face_json_get(w, "quantization"))
-				return seterr(err, err_len, -ENOTSUP, "%s: quantised", name);
+				return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: quantised", name);
 			if (strcmp(dtype, "float32") && strcmp(dtype, "int32"))
-				return seterr(err, err_len, -ENOTSUP, "%s: dtype %s", name, dtype);
+				return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: dtype %s", name, dtype);
 			is_int = !strcmp(dtype, "int32");
 			for (size_t d = 0; d < shape->len; d++) {
 				unsigned long long v;
 
 				if (mncr_face_json_uint(mncr_face_json_at(shape, d), 1u << 24, &v))
-					return seterr(err, err_len, -EINVAL, "%s: shape", name);
+					return mncr_face_seterr(err, err_len, -EINVAL, "%s: shape", name);
 				dims[4 - shape->len + d] = (size_t)v;
 				count *= (size_t)v;
 			}
 			if (count > (bin_len - off) / 4)
-				return seterr(err, err_len, -EINVAL, "%s: past the end of the weights", name);
+				return mncr_face_seterr(err, err_len, -EINVAL, "%s: past the end of the weights", name);
 			for (size_t k = 0; k < count; k++) {
 				const uint8_t *p = bin + off + 4 * k;
 				uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
@@ -257,7 +242,7 @@ static int load_weights(struct mncr_face_graph *g, const struct mncr_face_json *
 				continue;
 			nd = &g->nodes[order_of[idx]];
 			if (nd->op != OP_CONST)
-				return seterr(err, err_len, -EINVAL, "%s: not a Const", name);
+				return mncr_face_seterr(err, err_len, -EINVAL, "%s: not a Const", name);
 			nd->cval.rank = (int)shape->len;
 			/* batch 1: the first of 4 dimensions folds into h */
 			nd->cval.t.h = (int)(dims[0] * dims[1]);
@@ -269,11 +254,11 @@ static int load_weights(struct mncr_face_graph *g, const struct mncr_face_json *
 		}
 	}
 	if (off != bin_len)
-		return seterr(err, err_len, -EINVAL, "weights: %zu bytes, manifest lists %zu",
+		return mncr_face_seterr(err, err_len, -EINVAL, "weights: %zu bytes, manifest lists %zu",
 			      bin_len, off);
 	for (int i = 0; i < g->n; i++)
 		if (g->nodes[i].op == OP_CONST && !g->nodes[i].cval.t.data)
-			return seterr(err, err_len, -EINVAL, "%s: Const without weights",
+			return mncr_face_seterr(err, err_len, -EINVAL, "%s: Const without weights",
 				      g->nodes[i].name);
 	return 0;
 }
@@ -392,7 +377,7 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 	int n, *state, *order, *order_of, *n_in, (*in_idx)[MAX_INPUTS], m = 0, ret = 0;
 
 	if (!list || list->type != MNCR_FACE_JSON_ARRAY || !list->len || list->len > MAX_NODES)
-		return seterr(err, err_len, -EINVAL, "no modelTopology.node list");
+		return mncr_face_seterr(err, err_len, -EINVAL, "no modelTopology.node list");
 	n = (int)list->len;
 	state = calloc((size_t)n, sizeof(int));
 	order = calloc((size_t)n, sizeof(int));
@@ -401,7 +386,7 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 	in_idx = calloc((size_t)n, sizeof(*in_idx));
 	g->nodes = calloc((size_t)n, sizeof(*g->nodes));
 	if (!state || !order || !order_of || !n_in || !in_idx || !g->nodes) {
-		ret = seterr(err, err_len, -ENOMEM, "out of memory");
+		ret = mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		goto out;
 	}
 	g->n = n;
@@ -415,13 +400,13 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 			if (!strcmp(op, ops[k].name))
 				known = (int)k;
 		if (known < 0) {
-			ret = seterr(err, err_len, -ENOTSUP, "node %d: op %s not supported",
+			ret = mncr_face_seterr(err, err_len, -ENOTSUP, "node %d: op %s not supported",
 				     i, op ? op : "(none)");
 			break;
 		}
 		n_in[i] = ins ? (int)ins->len : 0;
 		if (n_in[i] != ops[known].n_in) {
-			ret = seterr(err, err_len, -ENOTSUP, "node %d (%s): %d inputs", i, op,
+			ret = mncr_face_seterr(err, err_len, -ENOTSUP, "node %d (%s): %d inputs", i, op,
 				     n_in[i]);
 			break;
 		}
@@ -430,7 +415,7 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 
 			in_idx[i][k] = s && s[0] != '^' ? find_node(list, s) : -1;
 			if (in_idx[i][k] < 0)
-				ret = seterr(err, err_len, -EINVAL, "node %d: input %s unknown",
+				ret = mncr_face_seterr(err, err_len, -EINVAL, "node %d: input %s unknown",
 					     i, s ? s : "?");
 		}
 	}
@@ -438,7 +423,7 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 		goto out;
 	for (int i = 0; i < n && !ret; i++)
 		if (visit(in_idx, n_in, i, state, order, &m))
-			ret = seterr(err, err_len, -EINVAL, "the graph has a cycle");
+			ret = mncr_face_seterr(err, err_len, -EINVAL, "the graph has a cycle");
 	if (ret)
 		goto out;
 	for (int k = 0; k < n; k++)
@@ -452,12 +437,12 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 		const char *name = mncr_face_json_str(mncr_face_json_get(j, "name"));
 
 		if (!name || !op) {
-			ret = seterr(err, err_len, -EINVAL, "node %d: no name or op", i);
+			ret = mncr_face_seterr(err, err_len, -EINVAL, "node %d: no name or op", i);
 			break;
 		}
 		nd->name = strdup(name);
 		if (!nd->name) {
-			ret = seterr(err, err_len, -ENOMEM, "out of memory");
+			ret = mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 			break;
 		}
 		for (size_t q = 0; q < sizeof(ops) / sizeof(ops[0]); q++)
@@ -470,7 +455,7 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 		}
 		if (nd->op == OP_INPUT) {
 			if (g->input >= 0)
-				ret = seterr(err, err_len, -ENOTSUP, "more than one Placeholder");
+				ret = mncr_face_seterr(err, err_len, -ENOTSUP, "more than one Placeholder");
 			g->input = k;
 		}
 		if (nd->op == OP_CONV || nd->op == OP_DWCONV)
@@ -480,7 +465,7 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 			int c = attr_ints(j, "squeeze_dims", v, 4);
 
 			if (c != 2 || v[0] != 1 || v[1] != 2)
-				ret = seterr(err, err_len, -ENOTSUP,
+				ret = mncr_face_seterr(err, err_len, -ENOTSUP,
 					     "%s: only squeeze_dims [1, 2]", nd->name);
 		}
 	}
@@ -490,14 +475,14 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 		if (g->nodes[k].readers || g->nodes[k].op == OP_CONST)
 			continue;
 		if (g->output >= 0) {
-			ret = seterr(err, err_len, -ENOTSUP, "more than one output (%s, %s)",
+			ret = mncr_face_seterr(err, err_len, -ENOTSUP, "more than one output (%s, %s)",
 				     g->nodes[g->output].name, g->nodes[k].name);
 			goto out;
 		}
 		g->output = k;
 	}
 	if (g->input < 0 || g->output < 0) {
-		ret = seterr(err, err_len, -EINVAL, "no input or no output");
+		ret = mncr_face_seterr(err, err_len, -EINVAL, "no input or no output");
 		goto out;
 	}
 	if (flags & MNCR_FACE_GRAPH_REPAIR_PRELU)
@@ -518,21 +503,21 @@ static int build(struct mncr_face_graph *g, const struct mncr_face_json *root,
 		bv = &g->nodes[nd->in[2]].cval;
 		if (g->nodes[nd->in[1]].op != OP_CONST || g->nodes[nd->in[2]].op != OP_CONST ||
 		    kv->rank != 4 || bv->rank != 1) {
-			ret = seterr(err, err_len, -ENOTSUP, "%s: kernel and bias must be constants",
+			ret = mncr_face_seterr(err, err_len, -ENOTSUP, "%s: kernel and bias must be constants",
 				     nd->name);
 			break;
 		}
 		kernel_dims(kv, &kh, &kw, &cin, &cout);
 		if ((nd->op == OP_DWCONV && (cout != 1 || bv->t.c != cin)) ||
 		    (nd->op == OP_CONV && bv->t.c != cout)) {
-			ret = seterr(err, err_len, -ENOTSUP, "%s: kernel/bias shapes", nd->name);
+			ret = mncr_face_seterr(err, err_len, -ENOTSUP, "%s: kernel/bias shapes", nd->name);
 			break;
 		}
 		if (nd->op == OP_CONV && kh == 1 && kw == 1 && nd->stride == 1) {
 			ret = mncr_face_conv_init(&nd->conv, 1, 1, cin, cout, 1, 0,
 						  kv->t.data, bv->t.data, NULL, NULL);
 			if (ret)
-				seterr(err, err_len, ret, "%s: cannot prepare", nd->name);
+				mncr_face_seterr(err, err_len, ret, "%s: cannot prepare", nd->name);
 			nd->fast = 1;
 		}
 	}
@@ -556,11 +541,11 @@ int mncr_face_graph_parse(struct mncr_face_graph **out, const char *json,
 
 	*out = NULL;
 	if (!g)
-		return seterr(err, err_len, -ENOMEM, "out of memory");
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	root = mncr_face_json_parse(json, json_len, jerr, sizeof(jerr));
 	if (!root) {
 		free(g);
-		return seterr(err, err_len, errno == ENOMEM ? -ENOMEM : -EINVAL,
+		return mncr_face_seterr(err, err_len, errno == ENOMEM ? -ENOMEM : -EINVAL,
 			      "model.json: %s", jerr);
 	}
 	ret = build(g, root, bin, bin_len, flags, err, err_len);
@@ -580,11 +565,11 @@ static int read_checked(const char *path, const char *sha, uint8_t **data,
 	int ret = mncr_face_read_file(path, MNCR_FACE_MAX_FILE, data, len);
 
 	if (ret)
-		return seterr(err, err_len, ret, "%s: %s", path, strerror(-ret));
+		return mncr_face_seterr(err, err_len, ret, "%s: %s", path, strerror(-ret));
 	if (sha && (mncr_face_sha256_hex(*data, *len, hex) || strcmp(hex, sha))) {
 		free(*data);
 		*data = NULL;
-		return seterr(err, err_len, -EBADMSG, "%s: sha256 %s, expected %s", path,
+		return mncr_face_seterr(err, err_len, -EBADMSG, "%s: sha256 %s, expected %s", path,
 			      hex, sha);
 	}
 	return 0;
@@ -809,18 +794,18 @@ static int run_node(const struct mncr_face_graph *g, const struct node *nd,
 
 		kernel_dims(kv, &kh, &kw, &cin, &cout);
 		if (a->rank != 4 || a->t.c != cin || (!nd->same && (a->t.h < kh || a->t.w < kw)))
-			return seterr(err, err_len, -ENOTSUP, "%s: input %dx%dx%d", nd->name,
+			return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: input %dx%dx%d", nd->name,
 				      a->t.h, a->t.w, a->t.c);
 		oh = tf_pad(a->t.h, kh, nd->stride, nd->same, &pt);
 		ow = tf_pad(a->t.w, kw, nd->stride, nd->same, &pt);
 		if (val_alloc(out, 4, oh, ow, nd->op == OP_CONV ? cout : cin))
-			return seterr(err, err_len, -ENOMEM, "out of memory");
+			return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		if (nd->op == OP_DWCONV)
 			dwconv(a, kv, bias, nd->stride, nd->same, nd->relu, out);
 		else if (nd->fast) {
 			ret = mncr_face_conv_forward(&nd->conv, &a->t, NULL, nd->relu, &out->t);
 			if (ret)
-				return seterr(err, err_len, ret, "%s: convolution failed", nd->name);
+				return mncr_face_seterr(err, err_len, ret, "%s: convolution failed", nd->name);
 		} else {
 			conv_direct(a, kv, bias, nd->stride, nd->same, nd->relu, out);
 		}
@@ -833,7 +818,7 @@ static int run_node(const struct mncr_face_graph *g, const struct node *nd,
 		size_t n = val_count(a);
 
 		if (val_alloc(out, a->rank, a->t.h, a->t.w, a->t.c))
-			return seterr(err, err_len, -ENOMEM, "out of memory");
+			return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		for (size_t i = 0; i < n; i++)
 			out->t.data[i] = unary(nd->op, a->t.data[i]);
 		return 0;
@@ -846,10 +831,10 @@ static int run_node(const struct mncr_face_graph *g, const struct node *nd,
 		int h = bdim(a->t.h, b->t.h), w = bdim(a->t.w, b->t.w), c = bdim(a->t.c, b->t.c);
 
 		if (h < 0 || w < 0 || c < 0)
-			return seterr(err, err_len, -ENOTSUP, "%s: shapes %dx%dx%d and %dx%dx%d",
+			return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: shapes %dx%dx%d and %dx%dx%d",
 				      nd->name, a->t.h, a->t.w, a->t.c, b->t.h, b->t.w, b->t.c);
 		if (val_alloc(out, a->rank > b->rank ? a->rank : b->rank, h, w, c))
-			return seterr(err, err_len, -ENOMEM, "out of memory");
+			return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		for (int y = 0; y < h; y++) {
 			for (int x = 0; x < w; x++) {
 				const float *pa = a->t.data +
@@ -876,18 +861,18 @@ static int run_node(const struct mncr_face_graph *g, const struct node *nd,
 		int c = a->t.c;
 
 		if (al->t.h != 1 || al->t.w != 1 || (al->t.c != c && al->t.c != 1))
-			return seterr(err, err_len, -ENOTSUP, "%s: alpha shape", nd->name);
+			return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: alpha shape", nd->name);
 		if (val_alloc(out, a->rank, a->t.h, a->t.w, c))
-			return seterr(err, err_len, -ENOMEM, "out of memory");
+			return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		prelu(a->t.data, al->t.data, al->t.c == 1, px, c, nd->relu_a, out->t.data);
 		return 0;
 	}
 	case OP_SQUEEZE:
 		if (a->rank != 4 || a->t.h != 1 || a->t.w != 1)
-			return seterr(err, err_len, -ENOTSUP, "%s: dims 1 and 2 are not 1",
+			return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: dims 1 and 2 are not 1",
 				      nd->name);
 		if (val_alloc(out, 2, 1, 1, a->t.c))
-			return seterr(err, err_len, -ENOMEM, "out of memory");
+			return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		memcpy(out->t.data, a->t.data, val_count(a) * sizeof(float));
 		return 0;
 	case OP_SUM: {
@@ -896,11 +881,11 @@ static int run_node(const struct mncr_face_graph *g, const struct node *nd,
 		size_t rows;
 
 		if (a->rank < 1 || (axis != (float)(a->rank - 1) && axis != -1.0f))
-			return seterr(err, err_len, -ENOTSUP, "%s: only the last axis", nd->name);
+			return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: only the last axis", nd->name);
 		/* keep_dims or not, batch 1: the shape is h x w x 1 either way */
 		rows = (size_t)a->t.h * (size_t)a->t.w;
 		if (val_alloc(out, a->rank, a->t.h, a->t.w, 1))
-			return seterr(err, err_len, -ENOMEM, "out of memory");
+			return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		for (size_t r = 0; r < rows; r++) {
 			double s = 0;
 
@@ -911,7 +896,7 @@ static int run_node(const struct mncr_face_graph *g, const struct node *nd,
 		return 0;
 	}
 	default:
-		return seterr(err, err_len, -EINVAL, "%s: cannot run", nd->name);
+		return mncr_face_seterr(err, err_len, -EINVAL, "%s: cannot run", nd->name);
 	}
 }
 
@@ -926,10 +911,10 @@ int mncr_face_graph_run(const struct mncr_face_graph *g, const float *input,
 	if (!vals || !left) {
 		free(vals);
 		free(left);
-		return seterr(err, err_len, -ENOMEM, "out of memory");
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	}
 	if (h < 1 || w < 1 || c < 1 || !input)
-		ret = seterr(err, err_len, -EINVAL, "bad input size");
+		ret = mncr_face_seterr(err, err_len, -EINVAL, "bad input size");
 	for (int k = 0; k < g->n && !ret; k++) {
 		const struct node *nd = &g->nodes[k];
 
@@ -957,7 +942,7 @@ int mncr_face_graph_run(const struct mncr_face_graph *g, const float *input,
 
 		*n_out = n;
 		if (n > out_len)
-			ret = seterr(err, err_len, -ENOSPC, "output has %zu values", n);
+			ret = mncr_face_seterr(err, err_len, -ENOSPC, "output has %zu values", n);
 		else
 			memcpy(out, vals[g->output].t.data, n * sizeof(float));
 	}

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,25 +9,11 @@
 #include <openjpeg.h>
 #include <png.h>
 
+#include "face_err.h"
 #include "face_image.h"
 #include "face_model.h"
 
 #define MAX_FILE (256u << 20)
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_len) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 static int size_ok(long long w, long long h)
 {
@@ -205,21 +190,21 @@ static int decode_pnm(const uint8_t *data, size_t len,
 	if (pnm_number(&p, end, &w) || pnm_number(&p, end, &h) ||
 	    pnm_number(&p, end, &maxval) || p >= end ||
 	    !(*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-		return seterr(err, err_len, -EINVAL, "PNM: malformed header");
+		return mncr_face_seterr(err, err_len, -EINVAL, "PNM: malformed header");
 	p++;
 	if (maxval < 1 || maxval > 65535)
-		return seterr(err, err_len, -EINVAL, "PNM: maxval %ld", maxval);
+		return mncr_face_seterr(err, err_len, -EINVAL, "PNM: maxval %ld", maxval);
 	if (!size_ok(w, h))
-		return seterr(err, err_len, -EFBIG, "PNM: size %ldx%ld", w, h);
+		return mncr_face_seterr(err, err_len, -EFBIG, "PNM: size %ldx%ld", w, h);
 	bps = maxval > 255 ? 2 : 1;
 	need = (size_t)w * (size_t)h * (size_t)bps * (colour ? 3 : 1);
 	if ((size_t)(end - p) < need)
-		return seterr(err, err_len, -EINVAL,
+		return mncr_face_seterr(err, err_len, -EINVAL,
 			      "PNM: truncated (%zu of %zu sample bytes)",
 			      (size_t)(end - p), need);
 	ret = mncr_face_image_alloc(out, (int)w, (int)h);
 	if (ret)
-		return seterr(err, err_len, ret, "out of memory");
+		return mncr_face_seterr(err, err_len, ret, "out of memory");
 	for (size_t i = 0; i < (size_t)w * (size_t)h; i++) {
 		unsigned int s[3];
 
@@ -246,23 +231,23 @@ static int decode_png(const uint8_t *data, size_t len,
 	memset(&png, 0, sizeof(png));
 	png.version = PNG_IMAGE_VERSION;
 	if (!png_image_begin_read_from_memory(&png, data, len))
-		return seterr(err, err_len, -EINVAL, "PNG: %s", png.message);
+		return mncr_face_seterr(err, err_len, -EINVAL, "PNG: %s", png.message);
 	if (!size_ok(png.width, png.height)) {
 		png_image_free(&png);
-		return seterr(err, err_len, -EFBIG, "PNG: size %ux%u", png.width,
+		return mncr_face_seterr(err, err_len, -EFBIG, "PNG: size %ux%u", png.width,
 			      png.height);
 	}
 	png.format = PNG_FORMAT_GRAY;
 	ret = mncr_face_image_alloc(out, (int)png.width, (int)png.height);
 	if (ret) {
 		png_image_free(&png);
-		return seterr(err, err_len, ret, "out of memory");
+		return mncr_face_seterr(err, err_len, ret, "out of memory");
 	}
 	/* transparent parts are composited onto black (the zeroed buffer) */
 	if (!png_image_finish_read(&png, NULL, out->px, 0, NULL)) {
 		mncr_face_image_free(out);
 		png_image_free(&png);
-		return seterr(err, err_len, -EINVAL, "PNG: %s", png.message);
+		return mncr_face_seterr(err, err_len, -EINVAL, "PNG: %s", png.message);
 	}
 	png_image_free(&png);
 	return 0;
@@ -309,13 +294,13 @@ static int decode_jpeg(const uint8_t *data, size_t len,
 		/* out is in memory the callee sees: no clobbered locals */
 		mncr_face_image_free(out);
 		jpeg_destroy_decompress(&cinfo);
-		return seterr(err, err_len, -EINVAL, "JPEG: %s", jerr.msg);
+		return mncr_face_seterr(err, err_len, -EINVAL, "JPEG: %s", jerr.msg);
 	}
 	jpeg_create_decompress(&cinfo);
 	jpeg_mem_src(&cinfo, data, (unsigned long)len);
 	jpeg_read_header(&cinfo, TRUE);
 	if (!size_ok(cinfo.image_width, cinfo.image_height)) {
-		ret = seterr(err, err_len, -EFBIG, "JPEG: size %ux%u",
+		ret = mncr_face_seterr(err, err_len, -EFBIG, "JPEG: size %ux%u",
 			     cinfo.image_width, cinfo.image_height);
 		jpeg_destroy_decompress(&cinfo);
 		return ret;
@@ -327,7 +312,7 @@ static int decode_jpeg(const uint8_t *data, size_t len,
 				    (int)cinfo.output_height);
 	if (ret) {
 		jpeg_destroy_decompress(&cinfo);
-		return seterr(err, err_len, ret, "out of memory");
+		return mncr_face_seterr(err, err_len, ret, "out of memory");
 	}
 	while (cinfo.output_scanline < cinfo.output_height) {
 		JSAMPROW row = out->px + (size_t)cinfo.output_scanline * (size_t)out->w;
@@ -338,7 +323,7 @@ static int decode_jpeg(const uint8_t *data, size_t len,
 	jpeg_destroy_decompress(&cinfo);
 	if (jerr.mgr.num_warnings) {
 		mncr_face_image_free(out);
-		return seterr(err, err_len, -EINVAL, "JPEG: corrupt data: %s",
+		return mncr_face_seterr(err, err_len, -EINVAL, "JPEG: corrupt data: %s",
 			      jerr.msg);
 	}
 	return 0;
@@ -436,7 +421,7 @@ static int decode_jp2(const uint8_t *data, size_t len, int jp2,
 	stream = opj_stream_create(65536, OPJ_TRUE);
 	codec = opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K);
 	if (!stream || !codec) {
-		ret = seterr(err, err_len, -ENOMEM, "out of memory");
+		ret = mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		goto out;
 	}
 	opj_stream_set_user_data(stream, &m, NULL);
@@ -450,26 +435,26 @@ static int decode_jp2(const uint8_t *data, size_t len, int jp2,
 	opj_set_default_decoder_parameters(&params);
 	if (!opj_setup_decoder(codec, &params) ||
 	    !opj_read_header(stream, codec, &image) || !image) {
-		ret = seterr(err, err_len, -EINVAL, "JPEG 2000: header: %s",
+		ret = mncr_face_seterr(err, err_len, -EINVAL, "JPEG 2000: header: %s",
 			     msg[0] ? msg : "unreadable");
 		goto out;
 	}
 	if (image->numcomps < 1 || !size_ok(image->comps[0].w, image->comps[0].h) ||
 	    !size_ok((long long)image->x1 - image->x0, (long long)image->y1 - image->y0)) {
-		ret = seterr(err, err_len, -EFBIG, "JPEG 2000: %u components, size %ux%u",
+		ret = mncr_face_seterr(err, err_len, -EFBIG, "JPEG 2000: %u components, size %ux%u",
 			     image->numcomps, image->x1 - image->x0,
 			     image->y1 - image->y0);
 		goto out;
 	}
 	if (!opj_decode(codec, stream, image) ||
 	    !opj_end_decompress(codec, stream)) {
-		ret = seterr(err, err_len, -EINVAL, "JPEG 2000: %s",
+		ret = mncr_face_seterr(err, err_len, -EINVAL, "JPEG 2000: %s",
 			     msg[0] ? msg : "decoding failed");
 		goto out;
 	}
 	c0 = &image->comps[0];
 	if (!c0->data || !size_ok(c0->w, c0->h)) {
-		ret = seterr(err, err_len, -EINVAL, "JPEG 2000: no image data");
+		ret = mncr_face_seterr(err, err_len, -EINVAL, "JPEG 2000: no image data");
 		goto out;
 	}
 	/* three full-size components in RGB: luma; otherwise component 0 */
@@ -480,7 +465,7 @@ static int decode_jp2(const uint8_t *data, size_t len, int jp2,
 		      image->comps[i].data;
 	ret = mncr_face_image_alloc(out, (int)c0->w, (int)c0->h);
 	if (ret) {
-		ret = seterr(err, err_len, ret, "out of memory");
+		ret = mncr_face_seterr(err, err_len, ret, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < (size_t)c0->w * c0->h; i++)
@@ -508,10 +493,10 @@ int mncr_face_image_decode(const uint8_t *data, size_t len,
 	static const uint8_t j2k_sig[4] = { 0xff, 0x4f, 0xff, 0x51 };
 
 	if (!out)
-		return seterr(err, err_len, -EINVAL, "invalid argument");
+		return mncr_face_seterr(err, err_len, -EINVAL, "invalid argument");
 	memset(out, 0, sizeof(*out));
 	if (!data || len < 4)
-		return seterr(err, err_len, -EINVAL, "image too short");
+		return mncr_face_seterr(err, err_len, -EINVAL, "image too short");
 	if (data[0] == 'P' && (data[1] == '5' || data[1] == '6'))
 		return decode_pnm(data, len, out, err, err_len);
 	if (len >= 8 && !memcmp(data, png_sig, 8))
@@ -522,7 +507,7 @@ int mncr_face_image_decode(const uint8_t *data, size_t len,
 		return decode_jp2(data, len, 1, out, err, err_len);
 	if (!memcmp(data, j2k_sig, 4))
 		return decode_jp2(data, len, 0, out, err, err_len);
-	return seterr(err, err_len, -ENOTSUP,
+	return mncr_face_seterr(err, err_len, -ENOTSUP,
 		      "unknown image format (PGM, PNG, JPEG, JPEG 2000 expected)");
 }
 
@@ -535,16 +520,16 @@ int mncr_face_image_load(const char *path, struct mncr_face_image *out,
 	int ret;
 
 	if (!out)
-		return seterr(err, err_len, -EINVAL, "invalid argument");
+		return mncr_face_seterr(err, err_len, -EINVAL, "invalid argument");
 	memset(out, 0, sizeof(*out));
 	if (!path)
-		return seterr(err, err_len, -EINVAL, "invalid argument");
+		return mncr_face_seterr(err, err_len, -EINVAL, "invalid argument");
 	ret = mncr_face_read_file(path, MAX_FILE, &data, &len);
 	if (ret)
-		return seterr(err, err_len, ret, "%s: %s", path, strerror(-ret));
+		return mncr_face_seterr(err, err_len, ret, "%s: %s", path, strerror(-ret));
 	ret = mncr_face_image_decode(data, len, out, why, sizeof(why));
 	free(data);
 	if (ret)
-		return seterr(err, err_len, ret, "%s: %s", path, why);
+		return mncr_face_seterr(err, err_len, ret, "%s: %s", path, why);
 	return 0;
 }

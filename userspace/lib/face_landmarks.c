@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "face_conv.h"
+#include "face_err.h"
 #include "face_landmarks.h"
 #include "face_tensor.h"
 
@@ -44,21 +44,6 @@ struct mncr_face_landmark_ws {
 	struct mncr_face_image crop;
 	float mean[FEATURES];
 };
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_len) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 void mncr_face_landmarker_free(struct mncr_face_landmarker *lm)
 {
@@ -115,7 +100,7 @@ static int load_conv0(struct mncr_face_landmarker *lm,
 	}
 	ret = mncr_face_conv_init(&lm->conv0, 3, 3, 2, 32, 2, 0, folded, b,
 				  NULL, NULL);
-	return ret ? seterr(err, err_len, ret, "dense0/conv0: %s", strerror(-ret)) : 0;
+	return ret ? mncr_face_seterr(err, err_len, ret, "dense0/conv0: %s", strerror(-ret)) : 0;
 }
 
 static int load_sep(struct sep *sp, const struct mncr_face_weights *w,
@@ -136,10 +121,10 @@ static int load_sep(struct sep *sp, const struct mncr_face_weights *w,
 		return -EINVAL;
 	sp->dw = malloc(9 * (size_t)cin * sizeof(float));
 	if (!sp->dw)
-		return seterr(err, err_len, -ENOMEM, "out of memory");
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	memcpy(sp->dw, dw, 9 * (size_t)cin * sizeof(float));
 	ret = mncr_face_conv_init(&sp->pw, 1, 1, cin, cout, 1, 0, pw, b, NULL, NULL);
-	return ret ? seterr(err, err_len, ret, "%s: %s", prefix, strerror(-ret)) : 0;
+	return ret ? mncr_face_seterr(err, err_len, ret, "%s: %s", prefix, strerror(-ret)) : 0;
 }
 
 int mncr_face_landmarker_from_weights(struct mncr_face_landmarker **out,
@@ -153,7 +138,7 @@ int mncr_face_landmarker_from_weights(struct mncr_face_landmarker **out,
 	*out = NULL;
 	lm = calloc(1, sizeof(*lm));
 	if (!lm)
-		return seterr(err, err_len, -ENOMEM, "out of memory");
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	ret = load_conv0(lm, w, err, err_len);
 	for (int b = 0; !ret && b < N_DENSE; b++) {
 		for (int i = b ? 0 : 1; !ret && i < N_SEP; i++) {
@@ -196,10 +181,10 @@ int mncr_face_landmarker_load(struct mncr_face_landmarker **lm,
 
 	*lm = NULL;
 	if (!dir)
-		return seterr(err, err_len, -EINVAL, "no model directory");
+		return mncr_face_seterr(err, err_len, -EINVAL, "no model directory");
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 			     MNCR_FACE_LANDMARK_MANIFEST) >= sizeof(path))
-		return seterr(err, err_len, -ENAMETOOLONG, "%s: path too long", dir);
+		return mncr_face_seterr(err, err_len, -ENAMETOOLONG, "%s: path too long", dir);
 	ret = mncr_face_weights_load(&w, path, sums, 2, err, err_len);
 	if (ret)
 		return ret;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,25 +9,11 @@
 #include <openssl/evp.h>
 
 #include "face_json.h"
+#include "face_err.h"
 #include "face_model.h"
 
 #define MAX_DIM 0x7fffffffull
 #define MAX_TENSORS 100000u
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int seterr(char *err, size_t err_len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_len) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 void mncr_face_dequantize_u8(const uint8_t *q, size_t n, double scale,
 			     double min, float *out)
@@ -154,17 +139,17 @@ static int parse_tensor(const struct mncr_face_json *t, size_t idx,
 	const char *dtype = mncr_face_json_str(mncr_face_json_get(t, "dtype"));
 
 	if (!name || !*name)
-		return seterr(err, err_len, -EINVAL,
+		return mncr_face_seterr(err, err_len, -EINVAL,
 			      "tensor %zu: no \"name\" string", idx);
 	if (!dtype || (strcmp(dtype, "float32") && strcmp(dtype, "int32")))
-		return seterr(err, err_len, -EINVAL,
+		return mncr_face_seterr(err, err_len, -EINVAL,
 			      "%s: dtype %s not supported (float32, int32)",
 			      name, dtype ? dtype : "missing");
 	*is_int = strcmp(dtype, "int32") == 0;
 	shape = mncr_face_json_get(t, "shape");
 	if (!shape || shape->type != MNCR_FACE_JSON_ARRAY ||
 	    shape->len > MNCR_FACE_MAX_DIMS)
-		return seterr(err, err_len, -EINVAL,
+		return mncr_face_seterr(err, err_len, -EINVAL,
 			      "%s: \"shape\" must be a list of at most %d sizes",
 			      name, MNCR_FACE_MAX_DIMS);
 	out->ndim = (int)shape->len;
@@ -173,13 +158,13 @@ static int parse_tensor(const struct mncr_face_json *t, size_t idx,
 		unsigned long long v;
 
 		if (mncr_face_json_uint(&shape->items[d], MAX_DIM, &v) || !v)
-			return seterr(err, err_len, -EINVAL,
+			return mncr_face_seterr(err, err_len, -EINVAL,
 				      "%s: dimension %zu is not an integer in 1..%llu",
 				      name, d, MAX_DIM);
 		out->shape[d] = (size_t)v;
 		/* each factor < 2^31 and at most 4 of them: check the total */
 		if (out->count > (SIZE_MAX / 4) / (size_t)v)
-			return seterr(err, err_len, -EINVAL,
+			return mncr_face_seterr(err, err_len, -EINVAL,
 				      "%s: too many values", name);
 		out->count *= (size_t)v;
 	}
@@ -191,10 +176,10 @@ static int parse_tensor(const struct mncr_face_json *t, size_t idx,
 		const struct mncr_face_json *m = mncr_face_json_get(q, "min");
 
 		if (q->type != MNCR_FACE_JSON_OBJECT || !qd)
-			return seterr(err, err_len, -EINVAL,
+			return mncr_face_seterr(err, err_len, -EINVAL,
 				      "%s: \"quantization\" needs a dtype", name);
 		if (*is_int)
-			return seterr(err, err_len, -EINVAL,
+			return mncr_face_seterr(err, err_len, -EINVAL,
 				      "%s: quantised int32 not supported", name);
 		if (!strcmp(qd, "uint8"))
 			*qt = Q_U8;
@@ -203,12 +188,12 @@ static int parse_tensor(const struct mncr_face_json *t, size_t idx,
 		else if (!strcmp(qd, "float16"))
 			*qt = Q_F16;
 		else
-			return seterr(err, err_len, -EINVAL,
+			return mncr_face_seterr(err, err_len, -EINVAL,
 				      "%s: quantisation %s not supported", name, qd);
 		if (*qt != Q_F16) {
 			if (!s || s->type != MNCR_FACE_JSON_NUMBER || !m ||
 			    m->type != MNCR_FACE_JSON_NUMBER)
-				return seterr(err, err_len, -EINVAL,
+				return mncr_face_seterr(err, err_len, -EINVAL,
 					      "%s: quantisation needs numbers \"scale\" and \"min\"",
 					      name);
 			*scale = s->number;
@@ -217,7 +202,7 @@ static int parse_tensor(const struct mncr_face_json *t, size_t idx,
 	}
 	out->name = strdup(name);
 	if (!out->name)
-		return seterr(err, err_len, -ENOMEM, "out of memory");
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -285,10 +270,10 @@ static int parse_all(struct mncr_face_weights *out, const char *manifest,
 	memset(out, 0, sizeof(*out));
 	root = mncr_face_json_parse(manifest, manifest_len, jerr, sizeof(jerr));
 	if (!root)
-		return seterr(err, err_len, errno == ENOMEM ? -ENOMEM : -EINVAL,
+		return mncr_face_seterr(err, err_len, errno == ENOMEM ? -ENOMEM : -EINVAL,
 			      "manifest: %s", jerr);
 	if (root->type != MNCR_FACE_JSON_ARRAY || root->len == 0) {
-		ret = seterr(err, err_len, -EINVAL,
+		ret = mncr_face_seterr(err, err_len, -EINVAL,
 			     "manifest: not a non-empty list of weight groups");
 		goto out;
 	}
@@ -297,21 +282,21 @@ static int parse_all(struct mncr_face_weights *out, const char *manifest,
 								     "weights");
 
 		if (!ws || ws->type != MNCR_FACE_JSON_ARRAY) {
-			ret = seterr(err, err_len, -EINVAL,
+			ret = mncr_face_seterr(err, err_len, -EINVAL,
 				     "manifest: group %zu has no \"weights\" list", g);
 			goto out;
 		}
 		total += ws->len;
 	}
 	if (total == 0 || total > MAX_TENSORS) {
-		ret = seterr(err, err_len, -EINVAL,
+		ret = mncr_face_seterr(err, err_len, -EINVAL,
 			     "manifest: %zu tensors (1..%u expected)", total,
 			     MAX_TENSORS);
 		goto out;
 	}
 	out->w = calloc(total, sizeof(*out->w));
 	if (!out->w) {
-		ret = seterr(err, err_len, -ENOMEM, "out of memory");
+		ret = mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t g = 0; g < root->len; g++) {
@@ -338,7 +323,7 @@ static int parse_all(struct mncr_face_weights *out, const char *manifest,
 			out->n++;
 			for (size_t j = 0; j + 1 < out->n; j++) {
 				if (!strcmp(out->w[j].name, w->name)) {
-					ret = seterr(err, err_len, -EINVAL,
+					ret = mncr_face_seterr(err, err_len, -EINVAL,
 						     "manifest: tensor %s twice",
 						     w->name);
 					goto out;
@@ -346,7 +331,7 @@ static int parse_all(struct mncr_face_weights *out, const char *manifest,
 			}
 			bytes = w->count * elem_size(qt);
 			if (limit > bin_len || bytes > limit - pos) {
-				ret = seterr(err, err_len, -EINVAL,
+				ret = mncr_face_seterr(err, err_len, -EINVAL,
 					     "%s: %zu bytes, too short for tensor %s (needs %zu more bytes at offset %zu, %zu left): truncated?",
 					     what, limit - group_start, w->name,
 					     bytes, pos, limit - pos);
@@ -354,21 +339,21 @@ static int parse_all(struct mncr_face_weights *out, const char *manifest,
 			}
 			w->data = malloc(w->count * sizeof(float));
 			if (!w->data) {
-				ret = seterr(err, err_len, -ENOMEM, "out of memory");
+				ret = mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 				goto out;
 			}
 			decode(bin + pos, w, qt, scale, min, is_int);
 			pos += bytes;
 		}
 		if (group_sizes && pos - group_start != group_sizes[g]) {
-			ret = seterr(err, err_len, -EINVAL,
+			ret = mncr_face_seterr(err, err_len, -EINVAL,
 				     "%s: group %zu holds %zu bytes, its tensors need %zu",
 				     what, g, group_sizes[g], pos - group_start);
 			goto out;
 		}
 	}
 	if (pos != bin_len)
-		ret = seterr(err, err_len, -EINVAL,
+		ret = mncr_face_seterr(err, err_len, -EINVAL,
 			     "%s: %zu bytes, the tensors need %zu (%zu bytes left over)",
 			     what, bin_len, pos, bin_len - pos);
 out:
@@ -384,7 +369,7 @@ int mncr_face_weights_parse(struct mncr_face_weights *out,
 			    char *err, size_t err_len)
 {
 	if (!out || !manifest || (!bin && bin_len))
-		return seterr(err, err_len, -EINVAL, "invalid argument");
+		return mncr_face_seterr(err, err_len, -EINVAL, "invalid argument");
 	if (!bin)
 		bin = (const uint8_t *)"";
 	return parse_all(out, manifest, manifest_len, bin, bin_len, NULL,
@@ -412,14 +397,14 @@ static int verify(const char *path, const uint8_t *data, size_t len,
 		if (strcmp(sums[i].file, name))
 			continue;
 		if (mncr_face_sha256_hex(data, len, hex))
-			return seterr(err, err_len, -EIO, "%s: SHA-256 failed", path);
+			return mncr_face_seterr(err, err_len, -EIO, "%s: SHA-256 failed", path);
 		if (strcasecmp(hex, sums[i].sha256))
-			return seterr(err, err_len, -EBADMSG,
+			return mncr_face_seterr(err, err_len, -EBADMSG,
 				      "%s: sha256 %s, expected %s (corrupt or other version: run scripts/fetch-models)",
 				      path, hex, sums[i].sha256);
 		return 0;
 	}
-	return seterr(err, err_len, -EBADMSG, "%s: no checksum known for it",
+	return mncr_face_seterr(err, err_len, -EBADMSG, "%s: no checksum known for it",
 		      path);
 }
 
@@ -430,7 +415,7 @@ static int read_checked(const char *path, const struct mncr_face_checksum *sums,
 	int ret = mncr_face_read_file(path, MNCR_FACE_MAX_FILE, data, len);
 
 	if (ret)
-		return seterr(err, err_len, ret, "%s: %s%s", path, strerror(-ret),
+		return mncr_face_seterr(err, err_len, ret, "%s: %s%s", path, strerror(-ret),
 			      ret == -ENOENT ? " (run scripts/fetch-models)" : "");
 	ret = verify(path, *data, *len, sums, n_sums, err, err_len);
 	if (ret) {
@@ -453,7 +438,7 @@ int mncr_face_weights_load(struct mncr_face_weights *out,
 	int ret;
 
 	if (!out || !manifest_path)
-		return seterr(err, err_len, -EINVAL, "invalid argument");
+		return mncr_face_seterr(err, err_len, -EINVAL, "invalid argument");
 	memset(out, 0, sizeof(*out));
 	ret = read_checked(manifest_path, sums, n_sums, &manifest,
 			   &manifest_len, err, err_len);
@@ -463,19 +448,19 @@ int mncr_face_weights_load(struct mncr_face_weights *out,
 	root = mncr_face_json_parse((char *)manifest, manifest_len, jerr,
 				    sizeof(jerr));
 	if (!root) {
-		ret = seterr(err, err_len, errno == ENOMEM ? -ENOMEM : -EINVAL,
+		ret = mncr_face_seterr(err, err_len, errno == ENOMEM ? -ENOMEM : -EINVAL,
 			     "%s: %s", manifest_path, jerr);
 		goto out;
 	}
 	if (root->type != MNCR_FACE_JSON_ARRAY || root->len == 0) {
-		ret = seterr(err, err_len, -EINVAL,
+		ret = mncr_face_seterr(err, err_len, -EINVAL,
 			     "%s: not a non-empty list of weight groups",
 			     manifest_path);
 		goto out;
 	}
 	group_sizes = calloc(root->len, sizeof(*group_sizes));
 	if (!group_sizes) {
-		ret = seterr(err, err_len, -ENOMEM, "out of memory");
+		ret = mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		goto out;
 	}
 	slash = strrchr(manifest_path, '/');
@@ -485,7 +470,7 @@ int mncr_face_weights_load(struct mncr_face_weights *out,
 			mncr_face_json_get(&root->items[g], "paths");
 
 		if (!paths || paths->type != MNCR_FACE_JSON_ARRAY || !paths->len) {
-			ret = seterr(err, err_len, -EINVAL,
+			ret = mncr_face_seterr(err, err_len, -EINVAL,
 				     "%s: group %zu has no \"paths\" list",
 				     manifest_path, g);
 			goto out;
@@ -497,13 +482,13 @@ int mncr_face_weights_load(struct mncr_face_weights *out,
 
 			if (!name || !*name || strchr(name, '/') ||
 			    !strcmp(name, ".") || !strcmp(name, "..")) {
-				ret = seterr(err, err_len, -EINVAL,
+				ret = mncr_face_seterr(err, err_len, -EINVAL,
 					     "%s: group %zu: shard path must be a plain file name",
 					     manifest_path, g);
 				goto out;
 			}
 			if (dir_len + strlen(name) >= sizeof(path)) {
-				ret = seterr(err, err_len, -ENAMETOOLONG,
+				ret = mncr_face_seterr(err, err_len, -ENAMETOOLONG,
 					     "%s: path too long", manifest_path);
 				goto out;
 			}
@@ -515,14 +500,14 @@ int mncr_face_weights_load(struct mncr_face_weights *out,
 				goto out;
 			if (shard_len > MNCR_FACE_MAX_FILE * 4ull - bin_len) {
 				free(shard);
-				ret = seterr(err, err_len, -EFBIG,
+				ret = mncr_face_seterr(err, err_len, -EFBIG,
 					     "%s: shards too large", manifest_path);
 				goto out;
 			}
 			nbin = realloc(bin, bin_len + shard_len + 1);
 			if (!nbin) {
 				free(shard);
-				ret = seterr(err, err_len, -ENOMEM, "out of memory");
+				ret = mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 				goto out;
 			}
 			bin = nbin;
@@ -573,12 +558,12 @@ const float *mncr_face_weights_get(const struct mncr_face_weights *w,
 			for (int d = 0; d < ndim && m < sizeof(want); d++)
 				m += (size_t)snprintf(want + m, sizeof(want) - m,
 						      d ? ",%zu" : "%zu", dims[d]);
-			seterr(err, err_len, 0, "tensor %s: shape [%s], expected [%s]",
+			mncr_face_seterr(err, err_len, 0, "tensor %s: shape [%s], expected [%s]",
 			       name, got, want);
 			return NULL;
 		}
 		return t->data;
 	}
-	seterr(err, err_len, 0, "tensor %s missing from the model", name);
+	mncr_face_seterr(err, err_len, 0, "tensor %s missing from the model", name);
 	return NULL;
 }

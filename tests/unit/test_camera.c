@@ -11,98 +11,43 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "camera.h"
 #include "camera_stream.h"
+#include "fake_sysfs.h"
 
 #define USB "devices/platform/dummy_hcd.0/usb1/1-1"
-
-static void mkdirs(const char *root, const char *rel)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(path, 0755);
-			*p = '/';
-		}
-	}
-	mkdir(path, 0755);
-}
-
-static void put(const char *root, const char *rel, const char *text)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "%s\n", text);
-	fclose(f);
-}
-
-static void link_to(const char *root, const char *target, const char *rel)
-{
-	char t[PATH_MAX], l[PATH_MAX];
-
-	snprintf(t, sizeof(t), "%s/%s", root, target);
-	snprintf(l, sizeof(l), "%s/%s", root, rel);
-	assert_int_equal(symlink(t, l), 0);
-}
 
 static void intf(const char *root, const char *name, const char *cls,
 		 const char *sub, const char *proto, const char *num,
 		 const char *str)
 {
-	char rel[256];
+	char dir[256];
 
-	snprintf(rel, sizeof(rel), USB "/%s", name);
-	mkdirs(root, rel);
-	snprintf(rel, sizeof(rel), USB "/%s/bInterfaceClass", name);
-	put(root, rel, cls);
-	snprintf(rel, sizeof(rel), USB "/%s/bInterfaceSubClass", name);
-	put(root, rel, sub);
-	snprintf(rel, sizeof(rel), USB "/%s/bInterfaceProtocol", name);
-	put(root, rel, proto);
-	snprintf(rel, sizeof(rel), USB "/%s/bInterfaceNumber", name);
-	put(root, rel, num);
-	snprintf(rel, sizeof(rel), USB "/%s/interface", name);
-	put(root, rel, str);
+	snprintf(dir, sizeof(dir), USB "/%s", name);
+	fake_sysfs_mkdirs(root, dir);
+	fake_sysfs_attr(root, dir, "bInterfaceClass", cls);
+	fake_sysfs_attr(root, dir, "bInterfaceSubClass", sub);
+	fake_sysfs_attr(root, dir, "bInterfaceProtocol", proto);
+	fake_sysfs_attr(root, dir, "bInterfaceNumber", num);
+	fake_sysfs_attr(root, dir, "interface", str);
 }
 
 /* A reader 1-1 (bus 1, address 7) with mncr0 on interface 0 and its CCID slot. */
 static int setup(void **state)
 {
-	char tmpl[] = "/tmp/test_camera.XXXXXX", *root = mkdtemp(tmpl);
+	char *root = fake_sysfs_new();
 
-	assert_non_null(root);
-	mkdirs(root, USB);
-	put(root, USB "/busnum", "1");
-	put(root, USB "/devnum", "7");
+	fake_sysfs_mkdirs(root, USB);
+	fake_sysfs_attr(root, USB, "busnum", "1");
+	fake_sysfs_attr(root, USB, "devnum", "7");
 	intf(root, "1-1:1.0", "ff", "00", "00", "00", "mncr control");
 	intf(root, "1-1:1.1", "0b", "00", "00", "01", "mncr smart card");
-	mkdirs(root, "class/mncr/mncr0");
-	link_to(root, USB "/1-1:1.0", "class/mncr/mncr0/device");
-	*state = strdup(root);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
-	assert_int_equal(system(cmd), 0);
-	free(*state);
+	fake_sysfs_mkdirs(root, "class/mncr/mncr0");
+	fake_sysfs_link(root, "class/mncr/mncr0", "device", "../../../" USB "/1-1:1.0");
+	*state = root;
 	return 0;
 }
 
@@ -128,10 +73,10 @@ static void test_find_uvc_node(void **state)
 	/* A UVC camera: capture node video3 (index 0), metadata video4. */
 	intf(root, "1-1:1.2", "0e", "01", "00", "02", "camera");
 	intf(root, "1-1:1.3", "0e", "02", "00", "03", "camera");
-	mkdirs(root, USB "/1-1:1.2/video4linux/video4");
-	put(root, USB "/1-1:1.2/video4linux/video4/index", "1");
-	mkdirs(root, USB "/1-1:1.2/video4linux/video3");
-	put(root, USB "/1-1:1.2/video4linux/video3/index", "0");
+	fake_sysfs_mkdirs(root, USB "/1-1:1.2/video4linux/video4");
+	fake_sysfs_attr(root, USB "/1-1:1.2/video4linux/video4", "index", "1");
+	fake_sysfs_mkdirs(root, USB "/1-1:1.2/video4linux/video3");
+	fake_sysfs_attr(root, USB "/1-1:1.2/video4linux/video3", "index", "0");
 	/* Preferred to a simulator interface on the same device. */
 	intf(root, "1-1:1.4", "ff", "0e", "01", "04", MNCR_CAM_IF_NAME);
 	assert_int_equal(mncr_camera_find_in(root, "/dev/mncr0", node, sizeof(node),
@@ -150,7 +95,7 @@ static void test_find_errors(void **state)
 					     err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "no camera"));
 	/* A video node of another USB device is not ours. */
-	mkdirs(root, "devices/platform/dummy_hcd.0/usb1/1-2/1-2:1.0/video4linux/video0");
+	fake_sysfs_mkdirs(root, "devices/platform/dummy_hcd.0/usb1/1-2/1-2:1.0/video4linux/video0");
 	assert_int_equal(mncr_camera_find_in(root, "/dev/mncr0", node, sizeof(node),
 					     err, sizeof(err)), -ENOENT);
 	assert_int_equal(mncr_camera_find_in(root, "/dev/mncr5", node, sizeof(node),
@@ -220,9 +165,9 @@ static void test_open_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_find_sim_camera, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_find_uvc_node, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_find_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_sim_camera, setup, fake_sysfs_teardown),
+		cmocka_unit_test_setup_teardown(test_find_uvc_node, setup, fake_sysfs_teardown),
+		cmocka_unit_test_setup_teardown(test_find_errors, setup, fake_sysfs_teardown),
 		cmocka_unit_test(test_yuyv_to_grey),
 		cmocka_unit_test(test_frame_header),
 		cmocka_unit_test(test_open_errors),

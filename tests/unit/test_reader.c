@@ -7,104 +7,44 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "fake_sysfs.h"
 #include "reader.h"
-
-static void mkdirs(const char *root, const char *rel)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(path, 0755);
-			*p = '/';
-		}
-	}
-	mkdir(path, 0755);
-}
-
-static void put(const char *root, const char *rel, const char *text)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void link_to(const char *root, const char *target, const char *rel)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	assert_int_equal(symlink(target, path), 0);
-}
 
 /* A reader at USB device DEV with class device NAME. */
 static void add_reader(const char *root, const char *dev, const char *name,
 		       const char *serial, const char *mode, const char *caps)
 {
-	char rel[256], attr[300], target[300];
+	char rel[256], target[300];
 
 	snprintf(rel, sizeof(rel), "devices/usb1/%s/%s:1.0/mncr/%s", dev, dev, name);
-	mkdirs(root, rel);
-	snprintf(attr, sizeof(attr), "%s/serial", rel);
-	put(root, attr, serial);
-	snprintf(attr, sizeof(attr), "%s/firmware", rel);
-	put(root, attr, "1.2.3\n");
-	snprintf(attr, sizeof(attr), "%s/mode", rel);
-	put(root, attr, mode);
-	snprintf(attr, sizeof(attr), "%s/card_present", rel);
-	put(root, attr, "1\n");
-	snprintf(attr, sizeof(attr), "%s/visual_timeout_ms", rel);
-	put(root, attr, "120000\n");
-	snprintf(attr, sizeof(attr), "%s/capabilities", rel);
-	put(root, attr, caps);
-	snprintf(attr, sizeof(attr), "%s/device", rel);
-	link_to(root, "../..", attr);
+	fake_sysfs_mkdirs(root, rel);
+	fake_sysfs_attr(root, rel, "serial", serial);
+	fake_sysfs_attr(root, rel, "firmware", "1.2.3");
+	fake_sysfs_attr(root, rel, "mode", mode);
+	fake_sysfs_attr(root, rel, "card_present", "1");
+	fake_sysfs_attr(root, rel, "visual_timeout_ms", "120000");
+	fake_sysfs_attr(root, rel, "capabilities", caps);
+	fake_sysfs_link(root, rel, "device", "../..");
 	snprintf(target, sizeof(target), "../../%s", rel);
-	snprintf(attr, sizeof(attr), "class/mncr/%s", name);
-	link_to(root, target, attr);
+	fake_sysfs_link(root, "class/mncr", name, target);
 }
 
 static int setup(void **state)
 {
-	char tmpl[] = "/tmp/mncr-sysfs-XXXXXX";
-	char *root = mkdtemp(tmpl);
+	char *root = fake_sysfs_new();
 
-	assert_non_null(root);
-	root = strdup(root);
-	mkdirs(root, "class/mncr");
-	add_reader(root, "1-1", "mncr2", "AAA1\n", "auto\n", "0x3\n");
-	add_reader(root, "1-2", "mncr10", "BBB2\n", "visual\n", "match_engine camera\n");
+	fake_sysfs_mkdirs(root, "class/mncr");
+	add_reader(root, "1-1", "mncr2", "AAA1", "auto", "0x3");
+	add_reader(root, "1-2", "mncr10", "BBB2", "visual", "match_engine camera");
 	/* 1-1 has a CCID slot and a camera with two video nodes. */
-	mkdirs(root, "devices/usb1/1-1/1-1:1.1");
-	put(root, "devices/usb1/1-1/1-1:1.1/bInterfaceClass", "0b\n");
-	mkdirs(root, "devices/usb1/1-1/1-1:1.2/video4linux/video7");
-	mkdirs(root, "devices/usb1/1-1/1-1:1.2/video4linux/video6");
-	put(root, "devices/usb1/1-1/1-1:1.2/bInterfaceClass", "0e\n");
+	fake_sysfs_mkdirs(root, "devices/usb1/1-1/1-1:1.1");
+	fake_sysfs_attr(root, "devices/usb1/1-1/1-1:1.1", "bInterfaceClass", "0b");
+	fake_sysfs_mkdirs(root, "devices/usb1/1-1/1-1:1.2/video4linux/video7");
+	fake_sysfs_mkdirs(root, "devices/usb1/1-1/1-1:1.2/video4linux/video6");
+	fake_sysfs_attr(root, "devices/usb1/1-1/1-1:1.2", "bInterfaceClass", "0e");
 	*state = root;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
-	assert_int_equal(system(cmd), 0);
-	free(*state);
 	return 0;
 }
 
@@ -183,5 +123,5 @@ int main(void)
 		cmocka_unit_test(test_caps_parse),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fake_sysfs_teardown);
 }

@@ -103,6 +103,44 @@ static struct pose still(void)
 	return p;
 }
 
+/*
+ * Feeds a still face with its eyes open for open frames, shut for shut
+ * frames, then open again for reopen frames; returns the last state.
+ */
+static int blink_sequence(struct mncr_face_liveness *l, int open, int shut, int reopen)
+{
+	struct pose p = still();
+	int s = MNCR_FACE_LIVENESS_PENDING;
+
+	for (int i = 0; i < open + shut + reopen; i++) {
+		p.shut = i >= open && i < open + shut;
+		s = feed(l, &p, NULL);
+	}
+	return s;
+}
+
+/* Moves the face for frame i of a sequence. */
+typedef void move_fn(struct pose *p, int i);
+
+/*
+ * Feeds a face, still or posed by move for each frame, until a verdict or
+ * max frames; returns the state, and the frames fed in *frames.
+ */
+static int feed_until_verdict(struct mncr_face_liveness *l, move_fn *move, int max,
+			      int *frames)
+{
+	struct pose p = still();
+	int s = MNCR_FACE_LIVENESS_PENDING, i;
+
+	for (i = 0; i < max && s == MNCR_FACE_LIVENESS_PENDING; i++) {
+		if (move)
+			move(&p, i);
+		s = feed(l, &p, NULL);
+	}
+	*frames = i;
+	return s;
+}
+
 static void test_blink(void **state)
 {
 	struct mncr_face_liveness *l = mncr_face_liveness_new(NULL);
@@ -144,18 +182,9 @@ static void test_blink(void **state)
 static void test_one_frame(void **state)
 {
 	struct mncr_face_liveness *l = mncr_face_liveness_new(NULL);
-	struct pose p = still();
-	int s = 0;
 
 	(void)state;
-	for (int i = 0; i < 8; i++)
-		feed(l, &p, NULL);
-	p.shut = 1;
-	feed(l, &p, NULL);
-	p.shut = 0;
-	for (int i = 0; i < 5; i++)
-		s = feed(l, &p, NULL);
-	assert_int_equal(s, MNCR_FACE_LIVENESS_PENDING);
+	assert_int_equal(blink_sequence(l, 8, 1, 5), MNCR_FACE_LIVENESS_PENDING);
 	mncr_face_liveness_free(l);
 }
 
@@ -163,19 +192,9 @@ static void test_one_frame(void **state)
 static void test_long_close(void **state)
 {
 	struct mncr_face_liveness *l = mncr_face_liveness_new(NULL);
-	struct pose p = still();
-	int s = 0;
 
 	(void)state;
-	for (int i = 0; i < 8; i++)
-		feed(l, &p, NULL);
-	p.shut = 1;
-	for (int i = 0; i < 12; i++)
-		feed(l, &p, NULL);
-	p.shut = 0;
-	for (int i = 0; i < 5; i++)
-		s = feed(l, &p, NULL);
-	assert_int_equal(s, MNCR_FACE_LIVENESS_PENDING);
+	assert_int_equal(blink_sequence(l, 8, 12, 5), MNCR_FACE_LIVENESS_PENDING);
 	mncr_face_liveness_free(l);
 }
 
@@ -205,23 +224,23 @@ static void test_rigid_photo(void **state)
 	mncr_face_liveness_free(l);
 }
 
+static void talk(struct pose *p, int i)
+{
+	p->dx = 25 * sin(i * 0.2);
+	p->mouth = 6 + 6 * sin(i * 0.9);
+}
+
 /* Talking (mouth moving) while moving, never blinking: no early verdict. */
 static void test_talking_no_blink(void **state)
 {
 	struct mncr_face_liveness_opts o;
 	struct mncr_face_liveness *l;
-	struct pose p = still();
-	int s = 0, i;
+	int i;
 
 	(void)state;
 	mncr_face_liveness_opts_default(&o);
 	l = mncr_face_liveness_new(&o);
-	for (i = 0; i < 200 && s == MNCR_FACE_LIVENESS_PENDING; i++) {
-		p.dx = 25 * sin(i * 0.2);
-		p.mouth = 6 + 6 * sin(i * 0.9);
-		s = feed(l, &p, NULL);
-	}
-	assert_int_equal(s, MNCR_FACE_LIVENESS_SPOOF);
+	assert_int_equal(feed_until_verdict(l, talk, 200, &i), MNCR_FACE_LIVENESS_SPOOF);
 	assert_int_equal(i, o.max_frames);
 	assert_non_null(strstr(mncr_face_liveness_reason(l), "no blink"));
 	mncr_face_liveness_free(l);
@@ -231,13 +250,10 @@ static void test_talking_no_blink(void **state)
 static void test_static(void **state)
 {
 	struct mncr_face_liveness *l = mncr_face_liveness_new(NULL);
-	struct pose p = still();
-	int i, s = 0;
+	int i;
 
 	(void)state;
-	for (i = 0; i < 200 && s == MNCR_FACE_LIVENESS_PENDING; i++)
-		s = feed(l, &p, NULL);
-	assert_int_equal(s, MNCR_FACE_LIVENESS_SPOOF);
+	assert_int_equal(feed_until_verdict(l, NULL, 200, &i), MNCR_FACE_LIVENESS_SPOOF);
 	assert_int_equal(i, 90);
 	mncr_face_liveness_free(l);
 }
@@ -254,18 +270,19 @@ static void test_nobody(void **state)
 	mncr_face_liveness_free(l);
 }
 
+/* The nose tip towards a cheek. */
+static void turn_head(struct pose *p, int i)
+{
+	p->nose = 14.0 * i / 20;
+}
+
 static void test_head_turn(void **state)
 {
 	struct mncr_face_liveness *l = mncr_face_liveness_new(NULL);
-	struct pose p = still();
-	int s = 0, i;
+	int i;
 
 	(void)state;
-	for (i = 0; i < 40 && s == MNCR_FACE_LIVENESS_PENDING; i++) {
-		p.nose = 14.0 * i / 20;	/* the nose tip towards a cheek */
-		s = feed(l, &p, NULL);
-	}
-	assert_int_equal(s, MNCR_FACE_LIVENESS_LIVE);
+	assert_int_equal(feed_until_verdict(l, turn_head, 40, &i), MNCR_FACE_LIVENESS_LIVE);
 	assert_string_equal(mncr_face_liveness_reason(l), "head turn");
 	assert_true(i < 30);
 	mncr_face_liveness_free(l);
@@ -278,15 +295,10 @@ static void test_gap(void **state)
 	struct pose p = still();
 
 	(void)state;
-	for (int i = 0; i < 10; i++)
-		feed(l, &p, NULL);
-	p.shut = 1;
-	feed(l, &p, NULL);
-	feed(l, &p, NULL);
+	blink_sequence(l, 10, 2, 0);
 	for (int i = 0; i < 9; i++)
 		mncr_face_liveness_feed(l, NULL, NULL, NULL);
 	assert_string_equal(mncr_face_liveness_reason(l), "no face");
-	p.shut = 0;
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(feed(l, &p, NULL), MNCR_FACE_LIVENESS_PENDING);
 	mncr_face_liveness_free(l);

@@ -651,21 +651,27 @@ static int tf_pad(int n, int k, int s, int same, int *before)
 	return out;
 }
 
+/*
+ * A convolution by direct loops, TF padding: dense (every input channel to
+ * every output channel) or depthwise (channel multiplier 1: each channel
+ * to itself). Both kernels hold kh x kw taps of cin x cout weights.
+ */
 __attribute__((optimize("O3")))
 static void conv_direct(const struct val *in, const struct val *kv, const float *bias,
-			int s, int same, int relu, struct val *out)
+			int s, int same, int relu, int depthwise, struct val *out)
 {
-	int kh, kw, cin, cout, pt, pl, oh, ow;
+	int kh, kw, cin, cout, oc, pt, pl, oh, ow;
 	const float *w = kv->t.data;
 
 	kernel_dims(kv, &kh, &kw, &cin, &cout);
+	oc = depthwise ? cin : cout;
 	oh = tf_pad(in->t.h, kh, s, same, &pt);
 	ow = tf_pad(in->t.w, kw, s, same, &pl);
 	for (int oy = 0; oy < oh; oy++) {
 		for (int ox = 0; ox < ow; ox++) {
-			float *o = out->t.data + ((size_t)oy * ow + ox) * cout;
+			float *o = out->t.data + ((size_t)oy * ow + ox) * oc;
 
-			memcpy(o, bias, (size_t)cout * sizeof(float));
+			memcpy(o, bias, (size_t)oc * sizeof(float));
 			for (int ky = 0; ky < kh; ky++) {
 				int iy = oy * s - pt + ky;
 
@@ -679,51 +685,19 @@ static void conv_direct(const struct val *in, const struct val *kv, const float 
 						continue;
 					ip = in->t.data + ((size_t)iy * in->t.w + ix) * cin;
 					wp = w + (size_t)(ky * kw + kx) * cin * cout;
+					if (depthwise) {
+						for (int ch = 0; ch < cin; ch++)
+							o[ch] += ip[ch] * wp[ch];
+						continue;
+					}
 					for (int ci = 0; ci < cin; ci++)
 						for (int co = 0; co < cout; co++)
 							o[co] += ip[ci] * wp[(size_t)ci * cout + co];
 				}
 			}
 			if (relu)
-				for (int co = 0; co < cout; co++)
+				for (int co = 0; co < oc; co++)
 					o[co] = o[co] > 0 ? o[co] : 0;
-		}
-	}
-}
-
-__attribute__((optimize("O3")))
-static void dwconv(const struct val *in, const struct val *kv, const float *bias,
-		   int s, int same, int relu, struct val *out)
-{
-	int kh = kv->kdims[0], kw = kv->kdims[1], c = in->t.c, pt, pl;
-	int oh = tf_pad(in->t.h, kh, s, same, &pt);
-	int ow = tf_pad(in->t.w, kw, s, same, &pl);
-
-	for (int oy = 0; oy < oh; oy++) {
-		for (int ox = 0; ox < ow; ox++) {
-			float *o = out->t.data + ((size_t)oy * ow + ox) * c;
-
-			memcpy(o, bias, (size_t)c * sizeof(float));
-			for (int ky = 0; ky < kh; ky++) {
-				int iy = oy * s - pt + ky;
-
-				if (iy < 0 || iy >= in->t.h)
-					continue;
-				for (int kx = 0; kx < kw; kx++) {
-					int ix = ox * s - pl + kx;
-					const float *ip, *wp;
-
-					if (ix < 0 || ix >= in->t.w)
-						continue;
-					ip = in->t.data + ((size_t)iy * in->t.w + ix) * c;
-					wp = kv->t.data + (size_t)(ky * kw + kx) * c;
-					for (int ch = 0; ch < c; ch++)
-						o[ch] += ip[ch] * wp[ch];
-				}
-			}
-			if (relu)
-				for (int ch = 0; ch < c; ch++)
-					o[ch] = o[ch] > 0 ? o[ch] : 0;
 		}
 	}
 }
@@ -800,14 +774,13 @@ static int run_node(const struct mncr_face_graph *g, const struct node *nd,
 		ow = tf_pad(a->t.w, kw, nd->stride, nd->same, &pt);
 		if (val_alloc(out, 4, oh, ow, nd->op == OP_CONV ? cout : cin))
 			return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
-		if (nd->op == OP_DWCONV)
-			dwconv(a, kv, bias, nd->stride, nd->same, nd->relu, out);
-		else if (nd->fast) {
+		if (nd->fast) {
 			ret = mncr_face_conv_forward(&nd->conv, &a->t, NULL, nd->relu, &out->t);
 			if (ret)
 				return mncr_face_seterr(err, err_len, ret, "%s: convolution failed", nd->name);
 		} else {
-			conv_direct(a, kv, bias, nd->stride, nd->same, nd->relu, out);
+			conv_direct(a, kv, bias, nd->stride, nd->same, nd->relu,
+				    nd->op == OP_DWCONV, out);
 		}
 		return 0;
 	}

@@ -17,6 +17,7 @@ int main(int argc, char **argv)
 {
 	struct mncr_face_pipeline *p = NULL;
 	struct mncr_face_pipeline_ws *ws;
+	struct mncr_face_pipeline_opts o;
 	struct mncr_face_liveness *l;
 	struct mncr_face_result *res;
 	int verbose = argc > 3 && !strcmp(argv[3], "-v"), state = 0, at = -1;
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "liveness_frames: %s\n", err);
 		return 1;
 	}
+	mncr_face_pipeline_opts_default(&o);
+	o.embed = 0;	/* liveness needs the landmarks only */
 	ws = mncr_face_pipeline_ws_new();
 	l = mncr_face_liveness_new(NULL);
 	res = malloc(sizeof(*res));
@@ -47,7 +50,7 @@ int main(int argc, char **argv)
 		if (mncr_face_image_load(path, &img, err, sizeof(err)))
 			break;
 		frames++;
-		if (mncr_face_pipeline_run(p, ws, &img, NULL, res)) {
+		if (mncr_face_pipeline_run(p, ws, &img, &o, res)) {
 			fprintf(stderr, "liveness_frames: %s: %s\n", path, res->reason);
 			return 1;
 		}

@@ -147,6 +147,17 @@ static void test_box_steps(void **state)
 	assert_non_null(strstr(res2.reason, "face too small"));
 	assert_non_null(strstr(res2.reason, "out of focus"));
 	assert_memory_equal(res.embedding, res2.embedding, sizeof(res.embedding));
+	assert_int_equal(res.embedded, 1);
+	/* embed 0: the same landmarks and chip, no embedding */
+	o.check_quality = 0;
+	o.embed = 0;
+	assert_int_equal(mncr_face_pipeline_run_box(pl, ws, &img, &box, &o, &res2), 0);
+	assert_int_equal(res2.status, MNCR_FACE_OK);
+	assert_int_equal(res2.embedded, 0);
+	assert_memory_equal(res.pts, res2.pts, sizeof(res.pts));
+	assert_memory_equal(res.chip, res2.chip, sizeof(res.chip));
+	for (int i = 0; i < MNCR_FACE_EMBED_DIM; i++)
+		assert_true(res2.embedding[i] == 0 && res2.templ[i] == 0);
 	/* a box outside the image */
 	box.x = 5000;
 	assert_int_equal(mncr_face_pipeline_run_box(pl, ws, &img, &box, &o, &res2), 0);

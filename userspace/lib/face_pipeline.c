@@ -51,6 +51,7 @@ void mncr_face_pipeline_opts_default(struct mncr_face_pipeline_opts *o)
 	o->max_iou = 0.4f;
 	mncr_face_quality_limits_default(&o->limits);
 	o->check_quality = 1;
+	o->embed = 1;
 }
 
 void mncr_face_pipeline_free(struct mncr_face_pipeline *p)
@@ -164,13 +165,17 @@ static int after_detection(const struct mncr_face_pipeline *p,
 		return reason(res, 0, "landmarks not finite");
 	}
 	res->fails = mncr_face_quality_check(&res->quality, &o->limits);
-	ret = mncr_face_embed(p->net, ws->embed, res->chip, 1, MNCR_FACE_CHIP_SIZE,
-			      res->embedding);
-	if (ret)
-		return reason(res, ret, "embedding: %s", strerror(-ret));
-	if (mncr_face_quantize(res->embedding, MNCR_FACE_EMBED_DIM, res->templ)) {
-		res->status = MNCR_FACE_BAD_LANDMARKS;
-		return reason(res, 0, "embedding not usable (zero or not finite)");
+	if (o->embed) {
+		ret = mncr_face_embed(p->net, ws->embed, res->chip, 1,
+				      MNCR_FACE_CHIP_SIZE, res->embedding);
+		if (ret)
+			return reason(res, ret, "embedding: %s", strerror(-ret));
+		if (mncr_face_quantize(res->embedding, MNCR_FACE_EMBED_DIM,
+				       res->templ)) {
+			res->status = MNCR_FACE_BAD_LANDMARKS;
+			return reason(res, 0, "embedding not usable (zero or not finite)");
+		}
+		res->embedded = 1;
 	}
 	if (o->check_quality && res->fails) {
 		char why[96];

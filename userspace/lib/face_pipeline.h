@@ -28,6 +28,10 @@ struct mncr_face_pipeline_opts {
 	float max_iou;		/* detector NMS, default 0.4 */
 	struct mncr_face_quality_limits limits;
 	int check_quality;	/* default 1: failed gates make QUALITY */
+	/* default 1; 0 stops before the embedding (liveness needs every
+	 * frame's landmarks, matching a few frames' templates): OK and
+	 * QUALITY then leave embedding and templ zero, res->embedded 0 */
+	int embed;
 };
 
 enum mncr_face_status {
@@ -48,6 +52,7 @@ struct mncr_face_result {
 	uint8_t chip[MNCR_FACE_CHIP_SIZE * MNCR_FACE_CHIP_SIZE];
 	float embedding[MNCR_FACE_EMBED_DIM];
 	int8_t templ[MNCR_FACE_EMBED_DIM];
+	int embedded;		/* embedding and templ were computed */
 	char reason[128];	/* "" when OK */
 };
 

@@ -14,6 +14,8 @@
 #include "face_model.h"
 
 #define MAX_FILE (256u << 20)
+/* JPEG 2000 samples decoded at most (4 bytes each in OpenJPEG). */
+#define JP2_MAX_SAMPLES (32ll << 20)
 
 static int size_ok(long long w, long long h)
 {
@@ -446,6 +448,32 @@ static int decode_jp2(const uint8_t *data, size_t len, int jp2,
 			     image->y1 - image->y0);
 		goto out;
 	}
+	/*
+	 * Decode only the components used (luma from the first three, else
+	 * the first), and only within a memory budget: a header of a few
+	 * bytes may declare gigabytes of samples.
+	 */
+	rgb = image->numcomps >= 3 && image->color_space != OPJ_CLRSPC_SYCC &&
+	      image->color_space != OPJ_CLRSPC_GRAY;
+	{
+		static const OPJ_UINT32 comps[3] = { 0, 1, 2 };
+		long long samples = 0;
+
+		for (int i = 0; i < (rgb ? 3 : 1); i++)
+			samples += (long long)image->comps[i].w * image->comps[i].h;
+		if (samples > JP2_MAX_SAMPLES) {
+			ret = mncr_face_seterr(err, err_len, -EFBIG,
+					       "JPEG 2000: %u components of %ux%u: too large to decode",
+					       image->numcomps, image->x1 - image->x0,
+					       image->y1 - image->y0);
+			goto out;
+		}
+		if (!opj_set_decoded_components(codec, rgb ? 3 : 1, comps, OPJ_FALSE)) {
+			ret = mncr_face_seterr(err, err_len, -EINVAL, "JPEG 2000: %s",
+					       msg[0] ? msg : "components");
+			goto out;
+		}
+	}
 	if (!opj_decode(codec, stream, image) ||
 	    !opj_end_decompress(codec, stream)) {
 		ret = mncr_face_seterr(err, err_len, -EINVAL, "JPEG 2000: %s",
@@ -458,8 +486,6 @@ static int decode_jp2(const uint8_t *data, size_t len, int jp2,
 		goto out;
 	}
 	/* three full-size components in RGB: luma; otherwise component 0 */
-	rgb = image->numcomps >= 3 && image->color_space != OPJ_CLRSPC_SYCC &&
-	      image->color_space != OPJ_CLRSPC_GRAY;
 	for (int i = 1; rgb && i < 3; i++)
 		rgb = image->comps[i].w == c0->w && image->comps[i].h == c0->h &&
 		      image->comps[i].data;

@@ -40,6 +40,12 @@ static void name_text(const X509_NAME *name, char *out, size_t cap)
 		return;
 	if (X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
 		n = BIO_get_mem_data(b, &p);
+		if (n > 0 && (size_t)n >= cap) {
+			/* Cut at a character boundary, not inside a UTF-8 sequence. */
+			n = (long)cap - 1;
+			while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+				n--;
+		}
 		if (n > 0)
 			snprintf(out, cap, "%.*s", (int)n, p);
 	}
@@ -52,7 +58,12 @@ static int time_text(const ASN1_TIME *t, char out[21], time_t *tt)
 
 	if (!ASN1_TIME_to_tm(t, &tm))
 		return -EBADMSG;
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Four-digit years also before 1000 (strftime's %Y would not pad). */
+	snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+		 (unsigned int)(tm.tm_year + 1900) % 10000u,
+		 (unsigned int)(tm.tm_mon + 1) % 100u,
+		 (unsigned int)tm.tm_mday % 100u, (unsigned int)tm.tm_hour % 100u,
+		 (unsigned int)tm.tm_min % 100u, (unsigned int)tm.tm_sec % 100u);
 	*tt = timegm(&tm);
 	return 0;
 }

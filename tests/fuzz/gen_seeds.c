@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Writes the seed corpora: runs host_flow() against the emulator in
- * several card variants and records what went each way. Usage:
+ * several card variants and records what went each way; small synthetic
+ * images in every format the face decoder reads (fuzz_face_jp2) and
+ * certificates under fuzz_card_cert's test CAs. Usage:
  * gen_seeds CORPUS_DIR (tests/fuzz/run --seeds does this).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jpeglib.h>
+#include <png.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "card_emul.h"
+#include "face_jp2.h"
 #include "host_flow.h"
 
 #define LOG_MAX (256 * 1024)
@@ -148,6 +156,216 @@ static void write_commands(struct rec *r)
 	}
 }
 
+/* A JP2 file's codestream: the contents of its jp2c box. */
+static const uint8_t *jp2_codestream(const uint8_t *p, size_t n, size_t *len)
+{
+	for (size_t at = 0; at + 8 <= n;) {
+		size_t box = (size_t)p[at] << 24 | p[at + 1] << 16 |
+			     p[at + 2] << 8 | p[at + 3];
+
+		if (!box)
+			box = n - at;
+		if (box < 8 || box > n - at)
+			break;
+		if (!memcmp(p + at + 4, "jp2c", 4)) {
+			*len = box - 8;
+			return p + at + 8;
+		}
+		at += box;
+	}
+	abort();
+}
+
+static void jpeg_seed(const char *dir, const struct mncr_face_image *img)
+{
+	struct jpeg_compress_struct c;
+	struct jpeg_error_mgr jerr;
+	unsigned char *buf = NULL;
+	unsigned long len = 0;
+
+	c.err = jpeg_std_error(&jerr);
+	jpeg_create_compress(&c);
+	jpeg_mem_dest(&c, &buf, &len);
+	c.image_width = (JDIMENSION)img->w;
+	c.image_height = (JDIMENSION)img->h;
+	c.input_components = 1;
+	c.in_color_space = JCS_GRAYSCALE;
+	jpeg_set_defaults(&c);
+	jpeg_set_quality(&c, 75, TRUE);
+	jpeg_start_compress(&c, TRUE);
+	while (c.next_scanline < c.image_height) {
+		JSAMPROW row = img->px + (size_t)c.next_scanline * (size_t)img->w;
+
+		jpeg_write_scanlines(&c, &row, 1);
+	}
+	jpeg_finish_compress(&c);
+	jpeg_destroy_compress(&c);
+	write_file(dir, "fuzz_face_jp2", "jpeg_grey", 0, buf, len, 0);
+	free(buf);
+}
+
+static void png_seed(const char *dir, const struct mncr_face_image *img)
+{
+	static uint8_t buf[4096];
+	png_alloc_size_t len = sizeof(buf);
+	png_image png;
+
+	memset(&png, 0, sizeof(png));
+	png.version = PNG_IMAGE_VERSION;
+	png.width = (png_uint_32)img->w;
+	png.height = (png_uint_32)img->h;
+	png.format = PNG_FORMAT_GRAY;
+	if (!png_image_write_to_memory(&png, buf, &len, 0, img->px, 0, NULL))
+		abort();
+	write_file(dir, "fuzz_face_jp2", "png_grey", 0, buf, len, 0);
+}
+
+/* Small synthetic pictures (no faces): JP2 and J2K as the card's, cut
+ * short, and the other formats the decoder tells apart. */
+static void image_seeds(const char *dir)
+{
+	static const char pgm[] = "P5\n# seed\n4 3\n255\n";
+	static const char ppm[] = "P6 2 2 65535\n";
+	struct mncr_face_image img;
+	const uint8_t *cs;
+	uint8_t *jp2, raw[64];
+	size_t len, cs_len;
+
+	for (int i = 0; i < 2; i++) {
+		int w = i ? 32 : 16, h = i ? 40 : 12;
+
+		if (mncr_face_image_alloc(&img, w, h))
+			abort();
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				img.px[y * w + x] = (uint8_t)(x * 7 + y * 13 + (x ^ y) * 3);
+		if (mncr_face_jp2_encode(&img, i ? 10 : 0, &jp2, &len))
+			abort();
+		write_file(dir, "fuzz_face_jp2", i ? "jp2_lossy" : "jp2_lossless",
+			   0, jp2, len, 0);
+		cs = jp2_codestream(jp2, len, &cs_len);
+		write_file(dir, "fuzz_face_jp2", i ? "j2k_lossy" : "j2k_lossless",
+			   0, cs, cs_len, 0);
+		if (i) {
+			write_file(dir, "fuzz_face_jp2", "jp2_cut", 0, jp2,
+				   len / 2, 0);
+			write_file(dir, "fuzz_face_jp2", "j2k_cut", 0, cs,
+				   cs_len * 2 / 3, 0);
+		} else {
+			jpeg_seed(dir, &img);
+			png_seed(dir, &img);
+		}
+		free(jp2);
+		mncr_face_image_free(&img);
+	}
+	for (size_t i = 0; i < sizeof(raw); i++)
+		raw[i] = (uint8_t)(i * 37);
+	memcpy(raw, pgm, sizeof(pgm) - 1);
+	write_file(dir, "fuzz_face_jp2", "pgm", 0, raw, sizeof(pgm) - 1 + 12, 0);
+	memcpy(raw, ppm, sizeof(ppm) - 1);
+	write_file(dir, "fuzz_face_jp2", "ppm16", 0, raw, sizeof(ppm) - 1 + 24, 0);
+}
+
+/* fuzz_card_cert's CAs: Ed25519 keys from SHA-256 of their names. */
+static EVP_PKEY *ca_key(const char *name)
+{
+	uint8_t k[SHA256_DIGEST_LENGTH];
+
+	SHA256((const uint8_t *)name, strlen(name), k);
+	return EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, k, sizeof(k));
+}
+
+static int add_ext(X509 *x, int nid, const char *value)
+{
+	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, NULL, nid, value);
+	int ok = e && X509_add_ext(x, e, -1);
+
+	X509_EXTENSION_free(e);
+	return ok;
+}
+
+/* A certificate for key named cn, signed by issuer_key as issuer_cn. */
+static X509 *make_cert(const char *cn, long serial, time_t from, time_t to,
+		       EVP_PKEY *key, const char *issuer_cn,
+		       EVP_PKEY *issuer_key, int ca)
+{
+	X509_NAME *name = X509_NAME_new(), *issuer = X509_NAME_new();
+	X509 *x = X509_new();
+	int ok;
+
+	ok = name && issuer && x && X509_set_version(x, 2) &&
+	     ASN1_INTEGER_set(X509_get_serialNumber(x), serial) &&
+	     ASN1_TIME_set(X509_getm_notBefore(x), from) &&
+	     ASN1_TIME_set(X509_getm_notAfter(x), to) &&
+	     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+					(const uint8_t *)cn, -1, -1, 0) &&
+	     X509_NAME_add_entry_by_txt(issuer, "CN", MBSTRING_ASC,
+					(const uint8_t *)issuer_cn, -1, -1, 0) &&
+	     X509_set_subject_name(x, name) && X509_set_issuer_name(x, issuer) &&
+	     X509_set_pubkey(x, key);
+	if (ok && ca)
+		ok = add_ext(x, NID_basic_constraints, "critical,CA:TRUE") &&
+		     add_ext(x, NID_key_usage, "critical,keyCertSign,cRLSign");
+	/* RSA issuers (self-signed leaves) sign with SHA-256, Ed25519 without */
+	ok = ok && X509_sign(x, issuer_key, EVP_PKEY_get_base_id(issuer_key) ==
+			     EVP_PKEY_RSA ? EVP_sha256() : NULL) > 0;
+	X509_NAME_free(name);
+	X509_NAME_free(issuer);
+	if (!ok)
+		abort();
+	return x;
+}
+
+static void cert_seeds(const char *dir, EVP_PKEY *rsa)
+{
+	static const char root_cn[] = "mncr fuzz root CA";
+	static const char mid_cn[] = "mncr fuzz intermediate CA";
+	const time_t from = 1577836800, to = 2208988800; /* 2020 to 2040 */
+	EVP_PKEY *root = ca_key(root_cn), *mid = ca_key(mid_cn);
+	EVP_PKEY *ec = EVP_EC_gen("P-256");
+	const struct {
+		const char *name, *cn, *issuer_cn;
+		long serial;
+		time_t from, to;
+		EVP_PKEY *key, *issuer_key;
+		int ca;
+	} certs[] = {
+		{ "root", root_cn, root_cn, 1, from, to, root, root, 1 },
+		{ "intermediate", mid_cn, root_cn, 2, from, to, mid, root, 1 },
+		{ "leaf_mid", "mncr fuzz leaf", mid_cn, 3, from, to, rsa, mid, 0 },
+		{ "leaf_expired", "mncr fuzz leaf", root_cn, 4, 946684800,
+		  978307200, rsa, root, 0 },
+		{ "leaf_revoked", "mncr fuzz leaf", root_cn, 666, from, to, rsa,
+		  root, 0 },
+		{ "leaf_ec", "mncr fuzz leaf", root_cn, 5, from, to, ec, root, 0 },
+		{ "self_signed", "mncr fuzz leaf", "mncr fuzz leaf", 6, from,
+		  to, rsa, rsa, 0 },
+	};
+
+	if (!root || !mid || !ec)
+		abort();
+	for (size_t i = 0; i < sizeof(certs) / sizeof(certs[0]); i++) {
+		X509 *x = make_cert(certs[i].cn, certs[i].serial, certs[i].from,
+				    certs[i].to, certs[i].key, certs[i].issuer_cn,
+				    certs[i].issuer_key, certs[i].ca);
+		uint8_t *der = NULL;
+		int n = i2d_X509(x, &der);
+
+		if (n <= 0)
+			abort();
+		write_file(dir, "fuzz_card_cert", certs[i].name, 0, der,
+			   (size_t)n, 0);
+		if (i == 2)
+			write_file(dir, "fuzz_card_cert", "leaf_mid_cut", 0,
+				   der, (size_t)n / 2, 0);
+		OPENSSL_free(der);
+		X509_free(x);
+	}
+	EVP_PKEY_free(root);
+	EVP_PKEY_free(mid);
+	EVP_PKEY_free(ec);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -196,6 +414,8 @@ int main(int argc, char **argv)
 		}
 		mncr_card_emul_free(r.emul);
 	}
+	image_seeds(r.dir);
+	cert_seeds(r.dir, key);
 	EVP_PKEY_free(key);
 	return 0;
 }

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The card certificate code (card_cert.h) on arbitrary bytes as a DER
+ * certificate, as the card's JPKI EF may hold them: field parsing, PEM
+ * output, the signature check, and the chain verdict against a tiny trust
+ * store made once at start (a root CA, a CRL from it revoking serial
+ * FUZZ_REVOKED, an intermediate CA), with the input as the leaf and as
+ * the intermediate. Results must be documented ones, fields NUL-terminated
+ * and well formed, and nothing may leak (LeakSanitizer).
+ *
+ * The CA keys are Ed25519 keys from fixed seeds, so gen_seeds makes leaf
+ * certificates under the same CAs (names, seeds and times as here).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "card_cert.h"
+
+#define FUZZ_AT		1893456000	/* check time: 2030-01-01 */
+#define FUZZ_CA_FROM	1577836800	/* 2020-01-01 */
+#define FUZZ_CA_TO	2208988800	/* 2040-01-01 */
+#define FUZZ_REVOKED	666
+
+static char dir[] = "/tmp/fuzz_card_cert.XXXXXX";
+static char ca_path[64], crl_path[64];
+static uint8_t *mid_der, *leaf_der;	/* intermediate, a leaf under it */
+static int mid_len, leaf_len;
+
+static void check(int cond)
+{
+	if (!cond)
+		abort();
+}
+
+/* The CA key named seed: Ed25519 from SHA-256 of the name. */
+static EVP_PKEY *fixed_key(const char *seed)
+{
+	uint8_t k[SHA256_DIGEST_LENGTH];
+
+	SHA256((const uint8_t *)seed, strlen(seed), k);
+	return EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, k, sizeof(k));
+}
+
+static int add_ext(X509 *x, int nid, const char *value)
+{
+	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, NULL, nid, value);
+	int ok = e && X509_add_ext(x, e, -1);
+
+	X509_EXTENSION_free(e);
+	return ok;
+}
+
+/* A certificate for key named cn, signed by issuer (NULL: self-signed). */
+static X509 *make_cert(const char *cn, long serial, time_t from, time_t to,
+		       EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
+		       int ca)
+{
+	X509_NAME *name = X509_NAME_new();
+	X509 *x = X509_new();
+	int ok;
+
+	ok = name && x && X509_set_version(x, 2) &&
+	     ASN1_INTEGER_set(X509_get_serialNumber(x), serial) &&
+	     ASN1_TIME_set(X509_getm_notBefore(x), from) &&
+	     ASN1_TIME_set(X509_getm_notAfter(x), to) &&
+	     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+					(const uint8_t *)cn, -1, -1, 0) &&
+	     X509_set_subject_name(x, name) &&
+	     X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) &&
+	     X509_set_pubkey(x, key);
+	if (ok && ca)
+		ok = add_ext(x, NID_basic_constraints, "critical,CA:TRUE") &&
+		     add_ext(x, NID_key_usage, "critical,keyCertSign,cRLSign");
+	ok = ok && X509_sign(x, issuer_key, NULL) > 0;
+	X509_NAME_free(name);
+	if (!ok) {
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+static X509_CRL *make_crl(X509 *root, EVP_PKEY *key)
+{
+	X509_CRL *crl = X509_CRL_new();
+	X509_REVOKED *rv = X509_REVOKED_new();
+	ASN1_INTEGER *sn = ASN1_INTEGER_new();
+	ASN1_TIME *from = ASN1_TIME_set(NULL, FUZZ_CA_FROM);
+	ASN1_TIME *to = ASN1_TIME_set(NULL, FUZZ_CA_TO);
+	int ok;
+
+	ok = crl && rv && sn && from && to && X509_CRL_set_version(crl, 1) &&
+	     X509_CRL_set_issuer_name(crl, X509_get_subject_name(root)) &&
+	     X509_CRL_set1_lastUpdate(crl, from) &&
+	     X509_CRL_set1_nextUpdate(crl, to) && ASN1_INTEGER_set(sn, FUZZ_REVOKED) &&
+	     X509_REVOKED_set_serialNumber(rv, sn) &&
+	     X509_REVOKED_set_revocationDate(rv, from) &&
+	     X509_CRL_add0_revoked(crl, rv);
+	if (ok)
+		rv = NULL;
+	ok = ok && X509_CRL_sort(crl) && X509_CRL_sign(crl, key, NULL) > 0;
+	X509_REVOKED_free(rv);
+	ASN1_INTEGER_free(sn);
+	ASN1_TIME_free(from);
+	ASN1_TIME_free(to);
+	if (!ok) {
+		X509_CRL_free(crl);
+		return NULL;
+	}
+	return crl;
+}
+
+static void write_pem(const char *path, X509 *x, X509_CRL *crl)
+{
+	FILE *f = fopen(path, "w");
+
+	check(f != NULL);
+	check(x ? PEM_write_X509(f, x) : PEM_write_X509_CRL(f, crl));
+	check(fclose(f) == 0);
+}
+
+static int verdict(const uint8_t *der, size_t len, const uint8_t *mid,
+		   size_t mid_n, const char *crl)
+{
+	struct mncr_cert_trust t = {
+		.ca_file = ca_path, .crl_file = crl, .at = FUZZ_AT,
+	};
+	char why[160];
+	int v;
+
+	memset(why, 0xa5, sizeof(why));
+	v = mncr_cert_verify(der, len, mid, mid_n, &t, why, sizeof(why));
+	check(v == -ENOMEM || (v >= MNCR_CERT_OK && v <= MNCR_CERT_MALFORMED));
+	check(memchr(why, '\0', sizeof(why)) != NULL && why[0]);
+	if (v >= 0)
+		check(mncr_cert_verdict_name(v) != NULL);
+	return v;
+}
+
+static void cleanup(void)
+{
+	unlink(ca_path);
+	unlink(crl_path);
+	rmdir(dir);
+	OPENSSL_free(mid_der);
+	OPENSSL_free(leaf_der);
+}
+
+/* A DER certificate: made under key by issuer, then as bytes. */
+static int der(X509 *x, uint8_t **out)
+{
+	int n;
+
+	check(x != NULL);
+	*out = NULL;
+	n = i2d_X509(x, out);
+	check(n > 0);
+	X509_free(x);
+	return n;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	EVP_PKEY *root_key = fixed_key("mncr fuzz root CA");
+	EVP_PKEY *mid_key = fixed_key("mncr fuzz intermediate CA");
+	X509 *root, *mid;
+	X509_CRL *crl;
+	uint8_t *p;
+	int n;
+
+	(void)argc;
+	(void)argv;
+	check(root_key && mid_key && mkdtemp(dir) != NULL);
+	snprintf(ca_path, sizeof(ca_path), "%s/ca.pem", dir);
+	snprintf(crl_path, sizeof(crl_path), "%s/crl.pem", dir);
+	atexit(cleanup);
+	root = make_cert("mncr fuzz root CA", 1, FUZZ_CA_FROM, FUZZ_CA_TO,
+			 root_key, NULL, root_key, 1);
+	mid = make_cert("mncr fuzz intermediate CA", 2, FUZZ_CA_FROM, FUZZ_CA_TO,
+			mid_key, root, root_key, 1);
+	crl = make_crl(root, root_key);
+	check(root && mid && crl);
+	write_pem(ca_path, root, NULL);
+	write_pem(crl_path, NULL, crl);
+	leaf_len = der(make_cert("mncr fuzz leaf", 3, FUZZ_CA_FROM, FUZZ_CA_TO,
+				 mid_key, mid, mid_key, 0), &leaf_der);
+	mid_len = der(mid, &mid_der);
+
+	/* The verdicts are what they should be: the harness tests something. */
+	check(verdict(leaf_der, leaf_len, mid_der, mid_len, NULL) == MNCR_CERT_OK);
+	check(verdict(leaf_der, leaf_len, NULL, 0, NULL) == MNCR_CERT_UNTRUSTED);
+	check(verdict(leaf_der, leaf_len - 1, NULL, 0, NULL) == MNCR_CERT_MALFORMED);
+	n = der(make_cert("mncr fuzz leaf", FUZZ_REVOKED, FUZZ_CA_FROM, FUZZ_CA_TO,
+			  mid_key, root, root_key, 0), &p);
+	check(verdict(p, n, NULL, 0, crl_path) == MNCR_CERT_REVOKED);
+	check(verdict(p, n, NULL, 0, NULL) == MNCR_CERT_OK);
+	OPENSSL_free(p);
+	n = der(make_cert("mncr fuzz leaf", 4, 946684800, 978307200,
+			  mid_key, root, root_key, 0), &p);
+	check(verdict(p, n, NULL, 0, crl_path) == MNCR_CERT_EXPIRED);
+	OPENSSL_free(p);
+	X509_free(root);
+	X509_CRL_free(crl);
+	EVP_PKEY_free(root_key);
+	EVP_PKEY_free(mid_key);
+	return 0;
+}
+
+static int nul_within(const char *s, size_t cap)
+{
+	return memchr(s, '\0', cap) != NULL;
+}
+
+/*
+ * "YYYY-MM-DDTHH:MM:SSZ" for t. Years before 1000 (GeneralizedTime allows
+ * them) come out with fewer digits ("%Y"): only the end is checked there.
+ */
+static void time_text(const char *s, time_t t)
+{
+	size_t n = strlen(s);
+
+	check(n <= 20 && n >= 17 && s[n - 1] == 'Z' && s[n - 10] == 'T');
+	if (t >= -30610224000LL)	/* 1000-01-01 */
+		check(n == 20 && s[4] == '-' && s[7] == '-');
+}
+
+/* The fields of a parsed certificate are well formed. */
+static void fields(const struct mncr_cert_info *ci)
+{
+	check(nul_within(ci->serial, sizeof(ci->serial)) && ci->serial[0]);
+	for (const char *s = ci->serial; *s; s++)
+		check((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'F') ||
+		      (s == ci->serial && *s == '-'));
+	check(nul_within(ci->subject, sizeof(ci->subject)));
+	check(nul_within(ci->issuer, sizeof(ci->issuer)));
+	time_text(ci->not_before, ci->not_before_t);
+	time_text(ci->not_after, ci->not_after_t);
+	check(!strcmp(ci->key_type, "RSA") || !strcmp(ci->key_type, "EC") ||
+	      !strcmp(ci->key_type, "other"));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const uint8_t msg[] = "mncr fuzz challenge";
+	struct mncr_cert_info ci;
+	uint8_t sig[256], *copy;
+	char *pem;
+	int r, v;
+
+	if (size > 65536)
+		return 0;
+	/* An exact-size heap copy: reads past the end are caught. */
+	copy = malloc(size ? size : 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	memset(&ci, 0xa5, sizeof(ci));
+	r = mncr_cert_parse(copy, size, &ci);
+	check(r == 0 || r == -EBADMSG);
+	if (r == 0)
+		fields(&ci);
+	pem = mncr_cert_pem(copy, size);
+	if (r == 0)
+		check(pem && !strncmp(pem, "-----BEGIN CERTIFICATE-----\n", 28));
+	v = verdict(copy, size, NULL, 0, crl_path);
+	if (!pem)	/* not even DER: no verdict but malformed */
+		check(v == MNCR_CERT_MALFORMED || v == -ENOMEM);
+	verdict(copy, size, mid_der, mid_len, NULL);
+	/* the input as the intermediate of a good leaf */
+	verdict(leaf_der, leaf_len, copy, size, NULL);
+	memset(sig, 0x5a, sizeof(sig));
+	r = mncr_cert_verify_signature(copy, size, msg, sizeof(msg), sig,
+				       size % sizeof(sig));
+	check(r == -EKEYREJECTED || r == -EBADMSG || r == -ENOMEM);
+	free(pem);
+	free(copy);
+	return 0;
+}

@@ -28,7 +28,8 @@ static const char usage_text[] =
 "                    --service HOST:PORT --service-ca PEM --cert PEM --key PEM\n"
 "                    [--institution CODE] [--service-name NAME] [--audit FILE]\n"
 "                    [--claim-dir DIR] [--models DIR] [--frame PICTURE]...\n"
-"                    [--face-max N] [--frames-per-attempt N] [--retries N]\n"
+"                    [--face-max N] [--frames-per-attempt N]\n"
+"                    [--liveness-frames N] [--retries N]\n"
 "                    [--allow-last-try] [--no-visual-switch] [--no-pdf]\n"
 "                    [--wait S] [--json]\n";
 
@@ -56,7 +57,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 {
 	enum { O_SITE = 256, O_ABSENT, O_OPERATOR, O_SERVICE, O_SCA, O_CERT,
 	       O_KEY, O_INST, O_SNAME, O_AUDIT, O_CLAIM, O_MODELS, O_FRAME,
-	       O_FACEMAX, O_FPA, O_RETRIES, O_LAST, O_NOSWITCH, O_NOPDF,
+	       O_FACEMAX, O_FPA, O_LIVE, O_RETRIES, O_LAST, O_NOSWITCH, O_NOPDF,
 	       O_WAIT };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -75,6 +76,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		{ "frame", required_argument, NULL, O_FRAME },
 		{ "face-max", required_argument, NULL, O_FACEMAX },
 		{ "frames-per-attempt", required_argument, NULL, O_FPA },
+		{ "liveness-frames", required_argument, NULL, O_LIVE },
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "allow-last-try", no_argument, NULL, O_LAST },
 		{ "no-visual-switch", no_argument, NULL, O_NOSWITCH },
@@ -92,6 +94,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		.claim_dir = env_or("MNCR_CLAIM_DIR", "."),
 		.models = env_or("MNCR_MODELS", "/usr/local/share/mncr/models"),
 		.face_frames = 3,
+		.liveness_frames = 30,
 		.card_wait_s = 30,
 		.switch_visual = true,
 		.service = env_or("MNCR_SERVICE", NULL),
@@ -130,6 +133,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 			break;
 		case O_FACEMAX: bad |= parse_uint(optarg, 1, 10, &o->face_max) < 0; break;
 		case O_FPA: bad |= parse_uint(optarg, 1, 16, &o->face_frames) < 0; break;
+		case O_LIVE: bad |= parse_uint(optarg, 10, 90, &o->liveness_frames) < 0; break;
 		case O_RETRIES: bad |= parse_uint(optarg, 0, 10, &o->retries) < 0; break;
 		case O_WAIT: bad |= parse_uint(optarg, 0, 86400, &o->card_wait_s) < 0; break;
 		case O_LAST: o->allow_last_try = true; break;

@@ -39,7 +39,8 @@ struct qualify_opts {
 	const char *models;		/* face models */
 	const char *frames[QUALIFY_FRAMES_MAX];	/* stand-in camera frames */
 	size_t n_frames;
-	unsigned int face_frames;	/* frames per face attempt */
+	unsigned int face_frames;	/* frames matched per face attempt */
+	unsigned int liveness_frames;	/* consecutive frames per attempt */
 	unsigned int card_wait_s;	/* wait for a card */
 	bool switch_visual;		/* staff's 目視確認 switches the reader */
 	bool no_pdf;
@@ -74,7 +75,7 @@ struct qualify {
 	int8_t ref[MNCR_FACE_EMBED_DIM];
 	int32_t threshold;
 	void *camera;			/* struct mncr_camera *, when built in */
-	void *liveness;			/* struct mncr_face_liveness * */
+	char liveness_why[96];		/* the last liveness decision's reason */
 	char camera_node[64];
 	int32_t last_score;
 

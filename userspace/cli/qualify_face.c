@@ -3,10 +3,18 @@
  * mncr qualify's face attempt: the card photo (券面AP, opened with
  * 照合番号B from the card front) is the reference; live frames come from
  * the reader's camera (camera.h) or, for tests without one, from picture
- * files (--frame). Each frame goes through the face pipeline; the
- * templates are scored by the reader's match ioctl (the library's
- * reference scorer when the device has no engine) and the best frame
- * decides at the FMR 1e-3 threshold (face_decision.h).
+ * files (--frame).
+ *
+ * An attempt takes a run of consecutive frames (--liveness-frames, 2 s at
+ * 15 fps), so that a blink in it is seen. A few of them, spread over the
+ * run, go through the whole pipeline; their templates are scored by the
+ * reader's match ioctl (the library's reference scorer when the device has
+ * no engine) and the best decides at the FMR 1e-3 threshold
+ * (face_decision.h). Only a match needs the liveness check: the run's
+ * frames, in order, feed the liveness accumulator (face_liveness.h; the
+ * landmarks only, no embedding) until it says live or spoof, with up to
+ * two more runs when it cannot tell yet. Anything but "live" fails the
+ * attempt: a printed photo of the holder matches the card photo.
  *
  * The photo and the frames stay in memory only and are wiped; nothing
  * about them goes to the audit log but the attempt's result.
@@ -27,12 +35,7 @@
 #define HAVE_CAMERA 0
 #endif
 
-#if __has_include("face_liveness.h")
 #include "face_liveness.h"
-#define HAVE_LIVENESS 1
-#else
-#define HAVE_LIVENESS 0
-#endif
 
 #include <errno.h>
 #include <stdlib.h>
@@ -214,61 +217,6 @@ fail:
 	return ret;
 }
 
-/*
- * Liveness (face_liveness.h): every frame of the session feeds one
- * accumulator; a SPOOF decision (a rigid, blinkless face: a photo held
- * up) fails the attempt whatever the match says.
- */
-static void liveness_feed(struct qualify *q, const struct mncr_face_result *r,
-			  const struct mncr_face_image *img)
-{
-#if HAVE_LIVENESS
-	bool face = r->status == MNCR_FACE_OK || r->status == MNCR_FACE_QUALITY;
-
-	if (!q->liveness)
-		q->liveness = mncr_face_liveness_new(NULL);
-	if (q->liveness)
-		mncr_face_liveness_feed(q->liveness, face ? r->pts : NULL,
-					face ? img : NULL, NULL);
-#else
-	(void)q;
-	(void)r;
-	(void)img;
-#endif
-}
-
-static bool liveness_spoof(const struct qualify *q)
-{
-#if HAVE_LIVENESS
-	return q->liveness &&
-	       mncr_face_liveness_state(q->liveness) == MNCR_FACE_LIVENESS_SPOOF;
-#else
-	(void)q;
-	return false;
-#endif
-}
-
-static const char *liveness_state(const struct qualify *q)
-{
-#if HAVE_LIVENESS
-	return q->liveness ?
-	       mncr_face_liveness_state_name(mncr_face_liveness_state(q->liveness)) : "";
-#else
-	(void)q;
-	return "";
-#endif
-}
-
-static const char *liveness_reason(const struct qualify *q)
-{
-#if HAVE_LIVENESS
-	return q->liveness ? mncr_face_liveness_reason(q->liveness) : "";
-#else
-	(void)q;
-	return "";
-#endif
-}
-
 static int score(struct qualify *q, const int8_t *probes, size_t n,
 		 int32_t *scores)
 {
@@ -281,20 +229,164 @@ static int score(struct qualify *q, const int8_t *probes, size_t n,
 	return 0;
 }
 
+/* One attempt's consecutive camera frames. */
+struct run {
+	struct mncr_face_image *img;
+	unsigned int n, cap;
+	double fps;		/* the rate they came at */
+};
+
+static void run_wipe(struct run *r)
+{
+	for (unsigned int i = 0; i < r->n; i++)
+		wipe_image(&r->img[i]);
+	r->n = 0;
+}
+
+/*
+ * Fills r with cap frames taken back to back (judged afterwards: under
+ * load the pipeline is slower than the camera, and a blink lasts a few
+ * frames). base numbers the --frame pictures.
+ */
+static int run_capture(struct qualify *q, struct run *r, unsigned int base,
+		       bool fresh)
+{
+	struct timespec t0;
+	int ret = 0;
+
+	run_wipe(r);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (r->n < r->cap) {
+		ret = grab(q, base + r->n, fresh && r->n == 0, &r->img[r->n]);
+		if (ret < 0)
+			break;
+		r->n++;
+	}
+	r->fps = r->n * 1000.0 / (qualify_ms_since(&t0) + 1e-3);
+	/* A camera that stops mid-run leaves what it gave. */
+	return r->n ? 0 : ret;
+}
+
+/* Match: up to k frames spread over the run, full pipeline, best score. */
+static int run_match(struct qualify *q, const struct run *r, unsigned int k,
+		     struct mncr_face_result *res, unsigned int *faces,
+		     struct mncr_face_decision *d)
+{
+	int8_t probes[16 * MNCR_FACE_EMBED_DIM];
+	int32_t scores[16];
+	size_t n = 0;
+	int ret = 0;
+
+	*faces = 0;
+	memset(d, 0, sizeof(*d));
+	if (k > r->n)
+		k = r->n;
+	if (k > 16)
+		k = 16;
+	for (unsigned int i = 0; i < k; i++) {
+		unsigned int at = (unsigned int)(((2 * i + 1) * r->n) / (2 * k));
+
+		ret = mncr_face_pipeline_run(q->pipe, q->ws, &r->img[at], NULL, res);
+		if (ret < 0)
+			break;
+		if (res->status == MNCR_FACE_OK)
+			memcpy(probes + n++ * MNCR_FACE_EMBED_DIM, res->templ,
+			       MNCR_FACE_EMBED_DIM);
+	}
+	*faces = (unsigned int)n;
+	if (ret == 0 && n > 0) {
+		score(q, probes, n, scores);
+		mncr_face_decide_scores(scores, n, q->threshold, d);
+	}
+	OPENSSL_cleanse(probes, sizeof(probes));
+	return ret;
+}
+
+/* Liveness over the run's frames in order until it decides. */
+static int run_liveness(struct qualify *q, struct mncr_face_liveness *l,
+			const struct run *r, struct mncr_face_result *res,
+			unsigned int *judged)
+{
+	struct mncr_face_pipeline_opts o;
+	int state = MNCR_FACE_LIVENESS_PENDING;
+
+	mncr_face_pipeline_opts_default(&o);
+	o.embed = 0;
+	*judged = 0;
+	for (unsigned int i = 0; i < r->n; i++) {
+		bool face;
+		int ret = mncr_face_pipeline_run(q->pipe, q->ws, &r->img[i], &o, res);
+
+		if (ret < 0)
+			return ret;
+		++*judged;
+		face = res->status == MNCR_FACE_OK || res->status == MNCR_FACE_QUALITY;
+		state = mncr_face_liveness_feed(l, face ? res->pts : NULL,
+						face ? &r->img[i] : NULL, NULL);
+		if (state < 0)
+			return state;
+		if (state != MNCR_FACE_LIVENESS_PENDING)
+			break;
+	}
+	return state;
+}
+
+#define LIVENESS_RUNS	3	/* runs of frames before "cannot tell" */
+
+/*
+ * Judges a matching face: live, spoof or undecided after LIVENESS_RUNS
+ * runs. The first run is the one that matched; later ones are new frames.
+ */
+static int judge_liveness(struct qualify *q, struct run *r, unsigned int base,
+			  struct mncr_face_result *res, const char **why)
+{
+	struct mncr_face_liveness *l = mncr_face_liveness_new(NULL);
+	int state = -ENOMEM;
+
+	*why = "out of memory";
+	if (!l)
+		return state;
+	for (unsigned int k = 0; k < LIVENESS_RUNS; k++) {
+		unsigned int judged = 0;
+
+		if (k > 0) {
+			qualify_say(q, "liveness: not decided yet, %u more frames (look at the camera and blink)",
+				    r->cap);
+			state = run_capture(q, r, base + k * r->cap, false);
+			if (state < 0)
+				break;
+		}
+		state = run_liveness(q, l, r, res, &judged);
+		/* A blink lasts 0.1 to 0.3 s: a few frames at 15 fps, none at 3. */
+		qualify_say(q, "liveness: %u frames at %.1f fps, %u judged: %s%s",
+			    r->n, r->fps, judged,
+			    state < 0 ? strerror(-state) :
+			    mncr_face_liveness_state_name(state),
+			    state == MNCR_FACE_LIVENESS_PENDING && r->fps < 8 ?
+			    " (the camera is too slow to see a blink)" : "");
+		if (state != MNCR_FACE_LIVENESS_PENDING)
+			break;
+	}
+	*why = mncr_face_liveness_reason(l);
+	/* The reason is the accumulator's; keep it past the free. */
+	snprintf(q->liveness_why, sizeof(q->liveness_why), "%s", *why);
+	*why = q->liveness_why;
+	mncr_face_liveness_free(l);
+	return state;
+}
+
 int qualify_hook_face(void *ctx, unsigned int attempt,
 		      enum mncr_flow_face_result *res)
 {
 	struct qualify *q = ctx;
 	unsigned int k = q->o->face_frames ? q->o->face_frames : 3;
-	int8_t *probes = NULL;
-	int32_t scores[16];
+	unsigned int len = q->o->liveness_frames, base, faces = 0;
+	struct run run = { 0 };
 	struct mncr_face_result *r = NULL;
 	struct mncr_face_decision d;
-	size_t n = 0;
-	int ret;
+	const char *why = "";
+	int ret, live;
 
-	if (k > 16)
-		k = 16;
 	if (q->o->patient_absent) {
 		qualify_say(q, "face attempt %u: the patient is absent, nobody at the camera", attempt);
 		*res = MNCR_FLOW_FACE_NO_FACE;
@@ -306,40 +398,26 @@ int qualify_hook_face(void *ctx, unsigned int attempt,
 	card_reference(q);
 	if (qualify_card_present(q) < 0)
 		return -ENOMEDIUM;
-	probes = calloc(k, MNCR_FACE_EMBED_DIM);
+	if (len < k)
+		len = k;
+	base = (attempt - 1) * len * (LIVENESS_RUNS + 1);
+	run.img = calloc(len, sizeof(*run.img));
+	run.cap = len;
 	r = calloc(1, sizeof(*r));
-	if (!probes || !r) {
+	if (!run.img || !r) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (unsigned int i = 0; i < k; i++) {
-		struct mncr_face_image img = { 0 };
-
-		ret = grab(q, (attempt - 1) * k + i, i == 0, &img);
-		if (ret < 0)
-			break;
-		ret = mncr_face_pipeline_run(q->pipe, q->ws, &img, NULL, r);
-		if (ret == 0)
-			liveness_feed(q, r, &img);
-		wipe_image(&img);
-		if (ret < 0)
-			break;
-		if (r->status == MNCR_FACE_OK)
-			memcpy(probes + n++ * MNCR_FACE_EMBED_DIM, r->templ,
-			       MNCR_FACE_EMBED_DIM);
-	}
+	ret = run_capture(q, &run, base, true);
 	if (ret < 0 && ret != -ENODEV && ret != -ETIMEDOUT && ret != -EAGAIN)
 		goto out;
-	ret = 0;
-	if (n == 0) {
-		*res = MNCR_FLOW_FACE_NO_FACE;
-		qualify_say(q, "face attempt %u: no usable face in %u frames", attempt, k);
+	ret = run.n ? run_match(q, &run, k, r, &faces, &d) : 0;
+	if (ret < 0)
 		goto out;
-	}
-	if (liveness_spoof(q)) {
-		*res = MNCR_FLOW_FACE_LIVENESS_FAIL;
-		qualify_say(q, "face attempt %u: liveness check failed (%s)", attempt,
-			    liveness_reason(q));
+	if (faces == 0) {
+		*res = MNCR_FLOW_FACE_NO_FACE;
+		qualify_say(q, "face attempt %u: no usable face in %u frames", attempt,
+			    run.n < k ? run.n : k);
 		goto out;
 	}
 	if (!q->ref_ok) {
@@ -347,24 +425,35 @@ int qualify_hook_face(void *ctx, unsigned int attempt,
 		qualify_say(q, "face attempt %u: nothing to compare with (card photo unusable)", attempt);
 		goto out;
 	}
-	score(q, probes, n, scores);
-	mncr_face_decide_scores(scores, n, q->threshold, &d);
 	q->last_score = d.best_score;
-	*res = d.accept ? MNCR_FLOW_FACE_MATCH : MNCR_FLOW_FACE_NO_MATCH;
-	qualify_say(q, "face attempt %u: %zu/%u frames with a face, best score %d (threshold %d): %s%s%s",
-		    attempt, n, k, d.best_score, q->threshold,
-		    d.accept ? "match" : "no match",
-		    HAVE_LIVENESS ? ", liveness " : "", liveness_state(q));
-	if (d.accept) {
-		clock_gettime(CLOCK_MONOTONIC, &q->t_verified);
-		q->apdu_bytes_verified = q->apdu_bytes;
+	qualify_say(q, "face attempt %u: %u/%u frames with a face, best score %d (threshold %d): %s",
+		    attempt, faces, run.n < k ? run.n : k, d.best_score,
+		    q->threshold, d.accept ? "match" : "no match");
+	if (!d.accept) {
+		*res = MNCR_FLOW_FACE_NO_MATCH;
+		goto out;
 	}
+	live = judge_liveness(q, &run, base + len, r, &why);
+	if (live < 0 && live != -ENODEV && live != -ETIMEDOUT && live != -EAGAIN) {
+		ret = live;
+		goto out;
+	}
+	if (live != MNCR_FACE_LIVENESS_LIVE) {
+		*res = MNCR_FLOW_FACE_LIVENESS_FAIL;
+		qualify_say(q, "face attempt %u: liveness check failed (%s)", attempt,
+			    live == MNCR_FACE_LIVENESS_SPOOF ? why :
+			    live < 0 ? "the camera stopped" : "no blink or head turn seen");
+		goto out;
+	}
+	qualify_say(q, "face attempt %u: live (%s)", attempt, why);
+	*res = MNCR_FLOW_FACE_MATCH;
+	clock_gettime(CLOCK_MONOTONIC, &q->t_verified);
+	q->apdu_bytes_verified = q->apdu_bytes;
 out:
-	if (probes)
-		OPENSSL_cleanse(probes, (size_t)k * MNCR_FACE_EMBED_DIM);
+	run_wipe(&run);
+	free(run.img);
 	if (r)
 		OPENSSL_cleanse(r, sizeof(*r));
-	free(probes);
 	free(r);
 	if (ret == 0 && qualify_card_present(q) < 0)
 		return -ENOMEDIUM;
@@ -378,10 +467,6 @@ void qualify_face_free(struct qualify *q)
 		mncr_camera_close(q->camera);
 #endif
 	q->camera = NULL;
-#if HAVE_LIVENESS
-	mncr_face_liveness_free(q->liveness);
-#endif
-	q->liveness = NULL;
 	mncr_face_pipeline_ws_free(q->ws);
 	mncr_face_pipeline_free(q->pipe);
 	q->ws = NULL;

@@ -26,7 +26,7 @@ static const struct msg_def msgs[MNCR_MSG_COUNT] = {
 	[MNCR_MSG_CHOOSE_METHOD] = { "choose_method",
 		N_("本人確認の方法を選んでください。") },
 	[MNCR_MSG_FACE_LOOK] = { "face_look",
-		N_("顔認証を行います。カメラを見てください。") },
+		N_("顔認証を行います。カメラを見て、まばたきをしてください。") },
 	[MNCR_MSG_FACE_NO_MATCH] = { "face_no_match",
 		N_("顔認証できませんでした（{0}回目／{1}回まで）。もう一度カメラを見てください。") },
 	[MNCR_MSG_FACE_NO_FACE] = { "face_no_face",

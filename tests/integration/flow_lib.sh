@@ -82,7 +82,13 @@ service_opts() {
 # Removes the card once the flow says it may go (then the session ends).
 remover() {
 	local out=$1
-	wait_for 600 grep -q 'waiting for the card to be removed' "$out" || true
+	local i
+	# Once a second: wait_for's 50 ms polling forks enough under TCG to
+	# take the camera's and the face pipeline's CPU.
+	for ((i = 0; i < 1500; i++)); do
+		grep -q 'waiting for the card to be removed' "$out" && break
+		sleep 1
+	done
 	sim "$FLOW_SERIAL" remove > /dev/null 2>&1
 }
 
@@ -157,11 +163,15 @@ flow_capture() {
 # build has no capture.
 camera() {
 	if [ "$CAPTURE" = 1 ]; then
-		# No wait: the simulator places a new scene's face when the host
-		# next reads, and qualify drops the frame that was in flight.
+		# The simulator notices a new scene when the host takes the frame
+		# in flight, then places the scene's face: seconds to tens of
+		# seconds under TCG, with no frame meanwhile. Take those frames
+		# here, so that qualify sees the scene at camera speed.
 		sim "$FLOW_SERIAL" camera "$1" > /dev/null
+		"$MNCR" capture --reader "$FLOW_SERIAL" -o "$FLOW/warm.pgm" \
+			--frames 2 --timeout 120000 > /dev/null 2>&1
 	else
-		scene_frames "$1" "$1" 9
+		scene_frames "$1" "$1" 45
 	fi
 }
 

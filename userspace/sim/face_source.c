@@ -33,7 +33,7 @@ static int from_lfw(struct face_source *fs, const char *dir)
 {
 	if (lfw_path(fs->card_photo, dir, LFW_HOLDER, 1) ||
 	    lfw_path(fs->holder_live, dir, LFW_HOLDER, 2) ||
-	    lfw_path(fs->other, dir, LFW_OTHER, 1))
+	    lfw_path(fs->other, dir, LFW_OTHER, 2))
 		return -1;
 	fs->origin = "lfw";
 	return 0;

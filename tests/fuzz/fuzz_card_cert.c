@@ -23,10 +23,9 @@
 #include <openssl/x509v3.h>
 
 #include "card_cert.h"
+#include "fuzz_cert_build.h"
 
 #define FUZZ_AT		1893456000	/* check time: 2030-01-01 */
-#define FUZZ_CA_FROM	1577836800	/* 2020-01-01 */
-#define FUZZ_CA_TO	2208988800	/* 2040-01-01 */
 #define FUZZ_REVOKED	666
 
 static char dir[] = "/tmp/fuzz_card_cert.XXXXXX";
@@ -38,54 +37,6 @@ static void check(int cond)
 {
 	if (!cond)
 		abort();
-}
-
-/* The CA key named seed: Ed25519 from SHA-256 of the name. */
-static EVP_PKEY *fixed_key(const char *seed)
-{
-	uint8_t k[SHA256_DIGEST_LENGTH];
-
-	SHA256((const uint8_t *)seed, strlen(seed), k);
-	return EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, k, sizeof(k));
-}
-
-static int add_ext(X509 *x, int nid, const char *value)
-{
-	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, NULL, nid, value);
-	int ok = e && X509_add_ext(x, e, -1);
-
-	X509_EXTENSION_free(e);
-	return ok;
-}
-
-/* A certificate for key named cn, signed by issuer (NULL: self-signed). */
-static X509 *make_cert(const char *cn, long serial, time_t from, time_t to,
-		       EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
-		       int ca)
-{
-	X509_NAME *name = X509_NAME_new();
-	X509 *x = X509_new();
-	int ok;
-
-	ok = name && x && X509_set_version(x, 2) &&
-	     ASN1_INTEGER_set(X509_get_serialNumber(x), serial) &&
-	     ASN1_TIME_set(X509_getm_notBefore(x), from) &&
-	     ASN1_TIME_set(X509_getm_notAfter(x), to) &&
-	     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-					(const uint8_t *)cn, -1, -1, 0) &&
-	     X509_set_subject_name(x, name) &&
-	     X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) &&
-	     X509_set_pubkey(x, key);
-	if (ok && ca)
-		ok = add_ext(x, NID_basic_constraints, "critical,CA:TRUE") &&
-		     add_ext(x, NID_key_usage, "critical,keyCertSign,cRLSign");
-	ok = ok && X509_sign(x, issuer_key, NULL) > 0;
-	X509_NAME_free(name);
-	if (!ok) {
-		X509_free(x);
-		return NULL;
-	}
-	return x;
 }
 
 static X509_CRL *make_crl(X509 *root, EVP_PKEY *key)
@@ -171,8 +122,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	EVP_PKEY *root_key = fixed_key("mncr fuzz root CA");
-	EVP_PKEY *mid_key = fixed_key("mncr fuzz intermediate CA");
+	EVP_PKEY *root_key = fuzz_ca_key(FUZZ_ROOT_CN);
+	EVP_PKEY *mid_key = fuzz_ca_key(FUZZ_MID_CN);
 	X509 *root, *mid;
 	X509_CRL *crl;
 	uint8_t *p;
@@ -184,29 +135,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(ca_path, sizeof(ca_path), "%s/ca.pem", dir);
 	snprintf(crl_path, sizeof(crl_path), "%s/crl.pem", dir);
 	atexit(cleanup);
-	root = make_cert("mncr fuzz root CA", 1, FUZZ_CA_FROM, FUZZ_CA_TO,
-			 root_key, NULL, root_key, 1);
-	mid = make_cert("mncr fuzz intermediate CA", 2, FUZZ_CA_FROM, FUZZ_CA_TO,
-			mid_key, root, root_key, 1);
+	root = fuzz_make_cert(FUZZ_ROOT_CN, 1, FUZZ_CA_FROM, FUZZ_CA_TO,
+			      root_key, NULL, root_key, 1);
+	mid = fuzz_make_cert(FUZZ_MID_CN, 2, FUZZ_CA_FROM, FUZZ_CA_TO,
+			     mid_key, FUZZ_ROOT_CN, root_key, 1);
 	crl = make_crl(root, root_key);
 	check(root && mid && crl);
 	write_pem(ca_path, root, NULL);
 	write_pem(crl_path, NULL, crl);
-	leaf_len = der(make_cert("mncr fuzz leaf", 3, FUZZ_CA_FROM, FUZZ_CA_TO,
-				 mid_key, mid, mid_key, 0), &leaf_der);
+	leaf_len = der(fuzz_make_cert("mncr fuzz leaf", 3, FUZZ_CA_FROM, FUZZ_CA_TO,
+				      mid_key, FUZZ_MID_CN, mid_key, 0), &leaf_der);
 	mid_len = der(mid, &mid_der);
 
 	/* The verdicts are what they should be: the harness tests something. */
 	check(verdict(leaf_der, leaf_len, mid_der, mid_len, NULL) == MNCR_CERT_OK);
 	check(verdict(leaf_der, leaf_len, NULL, 0, NULL) == MNCR_CERT_UNTRUSTED);
 	check(verdict(leaf_der, leaf_len - 1, NULL, 0, NULL) == MNCR_CERT_MALFORMED);
-	n = der(make_cert("mncr fuzz leaf", FUZZ_REVOKED, FUZZ_CA_FROM, FUZZ_CA_TO,
-			  mid_key, root, root_key, 0), &p);
+	n = der(fuzz_make_cert("mncr fuzz leaf", FUZZ_REVOKED, FUZZ_CA_FROM,
+			       FUZZ_CA_TO, mid_key, FUZZ_ROOT_CN, root_key, 0), &p);
 	check(verdict(p, n, NULL, 0, crl_path) == MNCR_CERT_REVOKED);
 	check(verdict(p, n, NULL, 0, NULL) == MNCR_CERT_OK);
 	OPENSSL_free(p);
-	n = der(make_cert("mncr fuzz leaf", 4, 946684800, 978307200,
-			  mid_key, root, root_key, 0), &p);
+	n = der(fuzz_make_cert("mncr fuzz leaf", 4, 946684800, 978307200,
+			       mid_key, FUZZ_ROOT_CN, root_key, 0), &p);
 	check(verdict(p, n, NULL, 0, crl_path) == MNCR_CERT_EXPIRED);
 	OPENSSL_free(p);
 	X509_free(root);

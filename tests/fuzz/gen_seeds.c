@@ -20,6 +20,7 @@
 
 #include "card_emul.h"
 #include "face_jp2.h"
+#include "fuzz_cert_build.h"
 #include "host_flow.h"
 
 #define LOG_MAX (256 * 1024)
@@ -266,62 +267,12 @@ static void image_seeds(const char *dir)
 	write_file(dir, "fuzz_face_jp2", "ppm16", 0, raw, sizeof(ppm) - 1 + 24, 0);
 }
 
-/* fuzz_card_cert's CAs: Ed25519 keys from SHA-256 of their names. */
-static EVP_PKEY *ca_key(const char *name)
-{
-	uint8_t k[SHA256_DIGEST_LENGTH];
-
-	SHA256((const uint8_t *)name, strlen(name), k);
-	return EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, k, sizeof(k));
-}
-
-static int add_ext(X509 *x, int nid, const char *value)
-{
-	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, NULL, nid, value);
-	int ok = e && X509_add_ext(x, e, -1);
-
-	X509_EXTENSION_free(e);
-	return ok;
-}
-
-/* A certificate for key named cn, signed by issuer_key as issuer_cn. */
-static X509 *make_cert(const char *cn, long serial, time_t from, time_t to,
-		       EVP_PKEY *key, const char *issuer_cn,
-		       EVP_PKEY *issuer_key, int ca)
-{
-	X509_NAME *name = X509_NAME_new(), *issuer = X509_NAME_new();
-	X509 *x = X509_new();
-	int ok;
-
-	ok = name && issuer && x && X509_set_version(x, 2) &&
-	     ASN1_INTEGER_set(X509_get_serialNumber(x), serial) &&
-	     ASN1_TIME_set(X509_getm_notBefore(x), from) &&
-	     ASN1_TIME_set(X509_getm_notAfter(x), to) &&
-	     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-					(const uint8_t *)cn, -1, -1, 0) &&
-	     X509_NAME_add_entry_by_txt(issuer, "CN", MBSTRING_ASC,
-					(const uint8_t *)issuer_cn, -1, -1, 0) &&
-	     X509_set_subject_name(x, name) && X509_set_issuer_name(x, issuer) &&
-	     X509_set_pubkey(x, key);
-	if (ok && ca)
-		ok = add_ext(x, NID_basic_constraints, "critical,CA:TRUE") &&
-		     add_ext(x, NID_key_usage, "critical,keyCertSign,cRLSign");
-	/* RSA issuers (self-signed leaves) sign with SHA-256, Ed25519 without */
-	ok = ok && X509_sign(x, issuer_key, EVP_PKEY_get_base_id(issuer_key) ==
-			     EVP_PKEY_RSA ? EVP_sha256() : NULL) > 0;
-	X509_NAME_free(name);
-	X509_NAME_free(issuer);
-	if (!ok)
-		abort();
-	return x;
-}
-
 static void cert_seeds(const char *dir, EVP_PKEY *rsa)
 {
-	static const char root_cn[] = "mncr fuzz root CA";
-	static const char mid_cn[] = "mncr fuzz intermediate CA";
-	const time_t from = 1577836800, to = 2208988800; /* 2020 to 2040 */
-	EVP_PKEY *root = ca_key(root_cn), *mid = ca_key(mid_cn);
+	static const char root_cn[] = FUZZ_ROOT_CN;
+	static const char mid_cn[] = FUZZ_MID_CN;
+	const time_t from = FUZZ_CA_FROM, to = FUZZ_CA_TO;
+	EVP_PKEY *root = fuzz_ca_key(root_cn), *mid = fuzz_ca_key(mid_cn);
 	EVP_PKEY *ec = EVP_EC_gen("P-256");
 	const struct {
 		const char *name, *cn, *issuer_cn;
@@ -345,11 +296,12 @@ static void cert_seeds(const char *dir, EVP_PKEY *rsa)
 	if (!root || !mid || !ec)
 		abort();
 	for (size_t i = 0; i < sizeof(certs) / sizeof(certs[0]); i++) {
-		X509 *x = make_cert(certs[i].cn, certs[i].serial, certs[i].from,
-				    certs[i].to, certs[i].key, certs[i].issuer_cn,
-				    certs[i].issuer_key, certs[i].ca);
+		X509 *x = fuzz_make_cert(certs[i].cn, certs[i].serial,
+					 certs[i].from, certs[i].to, certs[i].key,
+					 certs[i].issuer_cn, certs[i].issuer_key,
+					 certs[i].ca);
 		uint8_t *der = NULL;
-		int n = i2d_X509(x, &der);
+		int n = x ? i2d_X509(x, &der) : 0;
 
 		if (n <= 0)
 			abort();

@@ -168,23 +168,21 @@ static long ms_left(const struct timespec *deadline)
 
 /*
  * An unplug fails the transfer in flight with an I/O error before the
- * host has removed the device: ask again for up to a second.
+ * hub thread has removed the device, which on a loaded host can take
+ * seconds: the error is only an I/O error if the device is still there
+ * five seconds later.
  */
 static int io_or_gone(struct usb_cam *c)
 {
 	const struct timespec pause = { 0, 100 * 1000000 };
-	int cfg;
+	int cfg = 0;
 
-	for (int i = 0; i < 10; i++) {
-		int r = libusb_get_configuration(c->h, &cfg);
-
-		if (r == LIBUSB_ERROR_NO_DEVICE)
+	for (int i = 0; i < 50; i++) {
+		if (libusb_get_configuration(c->h, &cfg) == LIBUSB_ERROR_NO_DEVICE)
 			return -ENODEV;
-		if (r == 0 && cfg > 0)
-			return -EIO;
 		nanosleep(&pause, NULL);
 	}
-	return -ENODEV;
+	return cfg > 0 ? -EIO : -ENODEV;
 }
 
 static int usb_cam_grab(void *priv, struct mncr_camera_raw *raw,

@@ -153,6 +153,7 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 	double t0 = 0, t1 = 0;
 	bool each = false;
 	char *end;
+	unsigned int damaged;
 	int o, ret, code = EXIT_OK;
 
 	while ((o = getopt_long(argc, argv, "o:jh", opts, NULL)) != -1) {
@@ -207,6 +208,7 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 			break;
 		}
 	}
+	damaged = mncr_camera_damaged(cam);
 	mncr_camera_close(cam);
 	if (ret) {
 		mncr_face_image_free(&img);
@@ -226,6 +228,7 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 		mncr_json_uint(&j, "width", (unsigned)img.w);
 		mncr_json_uint(&j, "height", (unsigned)img.h);
 		mncr_json_uint(&j, "frames", (unsigned)frames);
+		mncr_json_uint(&j, "damaged", damaged);
 		if (frames > 1 && t1 > t0)
 			mncr_json_uint(&j, "interval_ms",
 				       (uint64_t)(1000 * (t1 - t0) / (frames - 1) + 0.5));
@@ -235,6 +238,8 @@ int cmd_capture(struct cli *cli, int argc, char **argv)
 		printf("%s: %dx%d from %s", output, img.w, img.h, video);
 		if (frames > 1 && t1 > t0)
 			printf(", %ld frames at %.1f fps", frames, (frames - 1) / (t1 - t0));
+		if (damaged)
+			printf(", %u damaged skipped", damaged);
 		printf("\n");
 	}
 	mncr_face_image_free(&img);

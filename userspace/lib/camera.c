@@ -20,6 +20,7 @@ struct mncr_camera {
 	const struct mncr_camera_ops *ops;
 	void *priv;
 	unsigned width, height;		/* what grab returns, 0: as received */
+	unsigned damaged;		/* frames the transport skipped */
 };
 
 static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
@@ -225,7 +226,9 @@ int mncr_camera_grab(struct mncr_camera *cam, struct mncr_face_image *grey,
 	if (!cam || !grey)
 		return fail(err, errlen, -EINVAL, "no camera or image");
 	grey->px = NULL;
+	raw.damaged = 0;
 	rc = cam->ops->grab(cam->priv, &raw, timeout_ms, err, errlen);
+	cam->damaged += raw.damaged;
 	if (rc)
 		return rc;
 	w = cam->width ? cam->width : raw.width;
@@ -249,6 +252,11 @@ int mncr_camera_grab(struct mncr_camera *cam, struct mncr_face_image *grey,
 		return fail(err, errlen, rc, "cannot scale the frame to %ux%u", w, h);
 	}
 	return 0;
+}
+
+unsigned int mncr_camera_damaged(const struct mncr_camera *cam)
+{
+	return cam ? cam->damaged : 0;
 }
 
 void mncr_camera_close(struct mncr_camera *cam)

@@ -55,6 +55,12 @@ int mncr_camera_open(const char *video_node, unsigned int width,
 int mncr_camera_grab(struct mncr_camera *cam, struct mncr_face_image *grey,
 		     int timeout_ms, char *err, size_t errlen);
 
+/*
+ * Frames the camera delivered damaged (flagged by the driver, or torn)
+ * that grab skipped since open: a sign of a bad cable or a busy bus.
+ */
+unsigned int mncr_camera_damaged(const struct mncr_camera *cam);
+
 void mncr_camera_close(struct mncr_camera *cam);
 
 /* The luma of packed YUYV (Y0 U Y1 V): every other byte. */

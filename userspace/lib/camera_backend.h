@@ -12,6 +12,7 @@ struct mncr_camera_raw {
 	unsigned width, height;
 	size_t stride;
 	uint32_t fourcc;	/* V4L2_PIX_FMT_GREY, _YUYV or _YUV420 */
+	unsigned damaged;	/* damaged frames skipped before this one */
 };
 
 struct mncr_camera_ops {

@@ -229,6 +229,7 @@ static int usb_cam_grab(void *priv, struct mncr_camera_raw *raw,
 			snprintf(err, errlen, "camera: %d bytes that are not a frame", got);
 			return -EPROTO;
 		}
+		raw->damaged++;
 	}
 	snprintf(err, errlen, "no frame within %d ms", timeout_ms);
 	return -ETIMEDOUT;

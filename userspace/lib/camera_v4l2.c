@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include <libv4l2.h>
 #include <linux/videodev2.h>
@@ -92,27 +95,38 @@ static int v4l2_cam_open(void **priv, const char *node, unsigned width,
 	struct v4l2_capability cap;
 	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	uint32_t caps;
-	int rc;
+	int fd, rc;
 
 	if (!c) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	c->fd = -1;
 	c->held = -1;
 	for (unsigned i = 0; i < NBUF; i++)
 		c->buf[i].start = MAP_FAILED;
-	c->fd = v4l2_open(node, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (c->fd < 0) {
+	/* Asked before libv4l2 wraps the node, which complains on stderr. */
+	fd = open(node, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", node, strerror(errno));
 		goto out;
 	}
-	rc = xioctl(c->fd, VIDIOC_QUERYCAP, &cap);
+	memset(&cap, 0, sizeof(cap));
+	rc = ioctl(fd, VIDIOC_QUERYCAP, &cap) ? -errno : 0;
 	caps = cap.capabilities & V4L2_CAP_DEVICE_CAPS ? cap.device_caps :
 							  cap.capabilities;
 	if (rc || !(caps & V4L2_CAP_VIDEO_CAPTURE) || !(caps & V4L2_CAP_STREAMING)) {
 		snprintf(err, errlen, "%s: not a streaming video capture device", node);
-		rc = rc ? rc : -ENODEV;
+		rc = rc == -ENODEV ? rc : -ENOTTY;
+		close(fd);
+		goto out;
+	}
+	c->fd = v4l2_fd_open(fd, 0);
+	if (c->fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: libv4l2: %s", node, strerror(errno));
+		close(fd);
 		goto out;
 	}
 	rc = set_format(c, width, height);
@@ -166,34 +180,68 @@ out:
 	return rc;
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static int requeue(struct v4l2_cam *c, unsigned index)
+{
+	struct v4l2_buffer b = {
+		.index = index, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+		.memory = V4L2_MEMORY_MMAP,
+	};
+
+	return xioctl(c->fd, VIDIOC_QBUF, &b);
+}
+
+/*
+ * One filled buffer within the timeout. A buffer the driver flags as
+ * damaged (a UVC payload error, a dropped packet) goes back to the queue
+ * and the wait goes on: a torn frame must not reach the face pipeline.
+ */
 static int v4l2_cam_grab(void *priv, struct mncr_camera_raw *raw,
 			 int timeout_ms, char *err, size_t errlen)
 {
 	struct v4l2_cam *c = priv;
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };
 	struct v4l2_buffer b;
+	struct timespec t0;
+	long left;
 	int r, rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		r = poll(&p, 1, timeout_ms);
+		left = timeout_ms - ms_since(&t0);
+		r = left > 0 ? poll(&p, 1, (int)left) : 0;
 		if (r < 0 && errno == EINTR)
 			continue;
-		break;
-	}
-	if (r == 0) {
-		snprintf(err, errlen, "no frame within %d ms", timeout_ms);
-		return -ETIMEDOUT;
-	}
-	memset(&b, 0, sizeof(b));
-	b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	b.memory = V4L2_MEMORY_MMAP;
-	rc = r < 0 ? -errno : xioctl(c->fd, VIDIOC_DQBUF, &b);
-	if (rc == -EAGAIN && !(p.revents & (POLLERR | POLLHUP))) {
-		snprintf(err, errlen, "no frame within %d ms", timeout_ms);
-		return -ETIMEDOUT;
+		if (r == 0) {
+			snprintf(err, errlen, "no frame within %d ms%s", timeout_ms,
+				 raw->damaged ? " (only damaged ones)" : "");
+			return -ETIMEDOUT;
+		}
+		memset(&b, 0, sizeof(b));
+		b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+		b.memory = V4L2_MEMORY_MMAP;
+		rc = r < 0 ? -errno : xioctl(c->fd, VIDIOC_DQBUF, &b);
+		if (rc == -EAGAIN && !(p.revents & (POLLERR | POLLHUP)))
+			continue;
+		if (rc || b.index >= c->nbuf)
+			break;
+		if (!(b.flags & V4L2_BUF_FLAG_ERROR))
+			break;
+		raw->damaged++;
+		rc = requeue(c, b.index);
+		if (rc)
+			break;
 	}
 	if (rc || b.index >= c->nbuf) {
-		/* uvcvideo fails everything with ENODEV once the camera is unplugged. */
+		/* An unplugged camera fails everything with ENODEV, or hangs up. */
 		if (!rc || rc == -EAGAIN || rc == -EIO)
 			rc = (p.revents & (POLLERR | POLLHUP)) ? -ENODEV : -EIO;
 		snprintf(err, errlen, "camera: %s", rc == -ENODEV ?
@@ -212,15 +260,11 @@ static int v4l2_cam_grab(void *priv, struct mncr_camera_raw *raw,
 static void v4l2_cam_release(void *priv)
 {
 	struct v4l2_cam *c = priv;
-	struct v4l2_buffer b = {
-		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP,
-	};
 
 	if (c->held < 0)
 		return;
-	b.index = (unsigned)c->held;
+	requeue(c, (unsigned)c->held);
 	c->held = -1;
-	xioctl(c->fd, VIDIOC_QBUF, &b);
 }
 
 const struct mncr_camera_ops mncr_camera_v4l2_ops = {

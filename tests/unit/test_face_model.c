@@ -256,6 +256,25 @@ static void test_files(void **state)
 	assert_true(w.w[0].data[0] == 1.0f && w.w[0].data[2] == 3.0f);
 	assert_true(w.w[1].data[0] == 7.0f && w.w[1].data[1] == 9.0f);
 	mncr_face_weights_free(&w);
+	/* the same by directory and manifest name */
+	assert_int_equal(mncr_face_weights_load_in(&w, dir, "m.json", NULL, 0, err,
+						   sizeof(err)), 0);
+	assert_int_equal(w.n, 2);
+	mncr_face_weights_free(&w);
+	assert_int_equal(mncr_face_weights_load_in(&w, NULL, "m.json", NULL, 0, err,
+						   sizeof(err)), -EINVAL);
+	assert_string_equal(err, "no model directory");
+	assert_null(w.w);
+	{
+		char longdir[5000];
+
+		memset(longdir, 'd', sizeof(longdir) - 1);
+		longdir[sizeof(longdir) - 1] = '\0';
+		assert_int_equal(mncr_face_weights_load_in(&w, longdir, "m.json", NULL,
+							   0, err, sizeof(err)),
+				 -ENAMETOOLONG);
+		assert_string_equal(err, "model directory name too long (4999 bytes)");
+	}
 
 	/* checksums: right, wrong, missing */
 	mncr_face_sha256_hex(two, strlen(two), hex_m);

@@ -173,16 +173,10 @@ int mncr_face_detector_load(struct mncr_face_detector **det, const char *dir,
 		{ MNCR_FACE_DETECT_BIN, MNCR_FACE_DETECT_BIN_SHA256 },
 	};
 	struct mncr_face_weights w;
-	char path[4096];
 	int ret;
 
 	*det = NULL;
-	if (!dir)
-		return mncr_face_seterr(err, err_len, -EINVAL, "no model directory");
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-			     MNCR_FACE_DETECT_MANIFEST) >= sizeof(path))
-		return mncr_face_seterr(err, err_len, -ENAMETOOLONG, "%s: path too long", dir);
-	ret = mncr_face_weights_load(&w, path, sums, 2, err, err_len);
+	ret = mncr_face_weights_load_in(&w, dir, MNCR_FACE_DETECT_MANIFEST, sums, 2, err, err_len);
 	if (ret)
 		return ret;
 	ret = mncr_face_detector_from_weights(det, &w, err, err_len);

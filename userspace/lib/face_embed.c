@@ -153,16 +153,10 @@ int mncr_face_net_load(struct mncr_face_net **net, const char *dir,
 		{ MNCR_FACE_EMBED_BIN, MNCR_FACE_EMBED_BIN_SHA256 },
 	};
 	struct mncr_face_weights w;
-	char path[4096];
 	int ret;
 
 	*net = NULL;
-	if (!dir)
-		return mncr_face_seterr(err, err_len, -EINVAL, "no model directory");
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-			     MNCR_FACE_EMBED_MANIFEST) >= sizeof(path))
-		return mncr_face_seterr(err, err_len, -ENAMETOOLONG, "%s: path too long", dir);
-	ret = mncr_face_weights_load(&w, path, sums, 2, err, err_len);
+	ret = mncr_face_weights_load_in(&w, dir, MNCR_FACE_EMBED_MANIFEST, sums, 2, err, err_len);
 	if (ret)
 		return ret;
 	ret = mncr_face_net_from_weights(net, &w, err, err_len);

@@ -535,6 +535,25 @@ out:
 	return ret;
 }
 
+int mncr_face_weights_load_in(struct mncr_face_weights *out, const char *dir,
+			      const char *manifest,
+			      const struct mncr_face_checksum *sums,
+			      size_t n_sums, char *err, size_t err_len)
+{
+	char path[4096];
+
+	if (!out || !manifest)
+		return mncr_face_seterr(err, err_len, -EINVAL, "no manifest");
+	memset(out, 0, sizeof(*out));
+	if (!dir)
+		return mncr_face_seterr(err, err_len, -EINVAL, "no model directory");
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, manifest) >= sizeof(path))
+		return mncr_face_seterr(err, err_len, -ENAMETOOLONG,
+					"model directory name too long (%zu bytes)",
+					strlen(dir));
+	return mncr_face_weights_load(out, path, sums, n_sums, err, err_len);
+}
+
 const float *mncr_face_weights_get(const struct mncr_face_weights *w,
 				   const char *name, int ndim,
 				   const size_t *dims, char *err,

@@ -48,6 +48,12 @@ int mncr_face_weights_load(struct mncr_face_weights *out,
 			   const struct mncr_face_checksum *sums, size_t n_sums,
 			   char *err, size_t err_len);
 
+/* The same for the manifest file name in a model directory (NULL: -EINVAL). */
+int mncr_face_weights_load_in(struct mncr_face_weights *out, const char *dir,
+			      const char *manifest,
+			      const struct mncr_face_checksum *sums,
+			      size_t n_sums, char *err, size_t err_len);
+
 /*
  * The same from memory: manifest text and the concatenated shards (no
  * checksums, no files).

@@ -217,16 +217,16 @@ fail:
 	return ret;
 }
 
-static int score(struct qualify *q, const int8_t *probes, size_t n,
-		 int32_t *scores)
+/* The reader's match ioctl; the library's scorer (same numbers) without one. */
+static void score(struct qualify *q, const int8_t *probes, size_t n,
+		  int32_t *scores)
 {
 	uint32_t flags = 0;
 
 	if (mncr_device_match(q->fd, probes, n, q->ref, 1, MNCR_FACE_EMBED_DIM,
 			      scores, &flags) == 0)
-		return 0;
+		return;
 	mncr_match_score_ref(probes, n, q->ref, 1, MNCR_FACE_EMBED_DIM, scores);
-	return 0;
 }
 
 /* One attempt's consecutive camera frames. */

@@ -11,11 +11,19 @@
 
 #include "face_err.h"
 #include "face_image.h"
+#include "face_j2k_siz.h"
 #include "face_model.h"
 
 #define MAX_FILE (256u << 20)
 /* JPEG 2000 samples decoded at most (4 bytes each in OpenJPEG). */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* The same check, sooner: a fuzzer's time should go to the parsing. */
+#define JP2_MAX_SAMPLES (1ll << 20)
+#else
 #define JP2_MAX_SAMPLES (32ll << 20)
+#endif
+/* A face photo is one tile; encoders that tile use a few dozen. */
+#define JP2_MAX_TILES 1024
 
 static int size_ok(long long w, long long h)
 {
@@ -316,12 +324,15 @@ static int decode_jpeg(const uint8_t *data, size_t len,
 		jpeg_destroy_decompress(&cinfo);
 		return mncr_face_seterr(err, err_len, ret, "out of memory");
 	}
-	while (cinfo.output_scanline < cinfo.output_height) {
+	/* Corrupt data fails anyway: stop at its first warning. */
+	while (cinfo.output_scanline < cinfo.output_height &&
+	       !jerr.mgr.num_warnings) {
 		JSAMPROW row = out->px + (size_t)cinfo.output_scanline * (size_t)out->w;
 
 		jpeg_read_scanlines(&cinfo, &row, 1);
 	}
-	jpeg_finish_decompress(&cinfo);
+	if (!jerr.mgr.num_warnings)
+		jpeg_finish_decompress(&cinfo);
 	jpeg_destroy_decompress(&cinfo);
 	if (jerr.mgr.num_warnings) {
 		mncr_face_image_free(out);
@@ -416,10 +427,17 @@ static int decode_jp2(const uint8_t *data, size_t len, int jp2,
 	opj_codec_t *codec = NULL;
 	opj_image_t *image = NULL;
 	const opj_image_comp_t *c0;
+	struct mncr_j2k_siz siz;
 	char msg[160] = "";
 	int ret = 0, rgb;
 
 	memset(out, 0, sizeof(*out));
+	if (!mncr_j2k_siz_read(data, len, jp2, &siz) &&
+	    (!size_ok(siz.width, siz.height) || siz.tiles > JP2_MAX_TILES))
+		return mncr_face_seterr(err, err_len, -EFBIG,
+					"JPEG 2000: size %ux%u in %llu tiles",
+					siz.width, siz.height,
+					(unsigned long long)siz.tiles);
 	stream = opj_stream_create(65536, OPJ_TRUE);
 	codec = opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K);
 	if (!stream || !codec) {

@@ -8,6 +8,11 @@
  * the intermediate. Results must be documented ones, fields NUL-terminated
  * and well formed, and nothing may leak (LeakSanitizer).
  *
+ * The root is also in a hashed directory: the library loads the store on
+ * every call, and from a file that means decoding the root each time
+ * (OpenSSL 3 key decoding dominates the run), from a directory only when
+ * a chain reaches it. The calls without a CRL use the directory.
+ *
  * The CA keys are Ed25519 keys from fixed seeds, so gen_seeds makes leaf
  * certificates under the same CAs (names, seeds and times as here).
  */
@@ -16,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
@@ -29,7 +35,7 @@
 #define FUZZ_REVOKED	666
 
 static char dir[] = "/tmp/fuzz_card_cert.XXXXXX";
-static char ca_path[64], crl_path[64];
+static char ca_path[64], crl_path[64], hash_dir[64], hash_path[80];
 static uint8_t *mid_der, *leaf_der;	/* intermediate, a leaf under it */
 static int mid_len, leaf_len;
 
@@ -78,11 +84,14 @@ static void write_pem(const char *path, X509 *x, X509_CRL *crl)
 	check(fclose(f) == 0);
 }
 
-static int verdict(const uint8_t *der, size_t len, const uint8_t *mid,
-		   size_t mid_n, const char *crl)
+/* The root from ca_path, or (by_dir) from hash_dir. */
+static int verdict_in(const uint8_t *der, size_t len, const uint8_t *mid,
+		      size_t mid_n, const char *crl, int by_dir)
 {
 	struct mncr_cert_trust t = {
-		.ca_file = ca_path, .crl_file = crl, .at = FUZZ_AT,
+		.ca_file = by_dir ? NULL : ca_path,
+		.ca_dir = by_dir ? hash_dir : NULL,
+		.crl_file = crl, .at = FUZZ_AT,
 	};
 	char why[160];
 	int v;
@@ -96,10 +105,18 @@ static int verdict(const uint8_t *der, size_t len, const uint8_t *mid,
 	return v;
 }
 
+static int verdict(const uint8_t *der, size_t len, const uint8_t *mid,
+		   size_t mid_n, const char *crl)
+{
+	return verdict_in(der, len, mid, mid_n, crl, 0);
+}
+
 static void cleanup(void)
 {
 	unlink(ca_path);
 	unlink(crl_path);
+	unlink(hash_path);
+	rmdir(hash_dir);
 	rmdir(dir);
 	OPENSSL_free(mid_der);
 	OPENSSL_free(leaf_der);
@@ -126,14 +143,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	EVP_PKEY *mid_key = fuzz_ca_key(FUZZ_MID_CN);
 	X509 *root, *mid;
 	X509_CRL *crl;
+	unsigned long h;
 	uint8_t *p;
-	int n;
+	int n, ok;
 
 	(void)argc;
 	(void)argv;
 	check(root_key && mid_key && mkdtemp(dir) != NULL);
 	snprintf(ca_path, sizeof(ca_path), "%s/ca.pem", dir);
 	snprintf(crl_path, sizeof(crl_path), "%s/crl.pem", dir);
+	snprintf(hash_dir, sizeof(hash_dir), "%s/certs", dir);
 	atexit(cleanup);
 	root = fuzz_make_cert(FUZZ_ROOT_CN, 1, FUZZ_CA_FROM, FUZZ_CA_TO,
 			      root_key, NULL, root_key, 1);
@@ -143,6 +162,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	check(root && mid && crl);
 	write_pem(ca_path, root, NULL);
 	write_pem(crl_path, NULL, crl);
+	/* named as OpenSSL's directory lookup (c_rehash) finds it */
+	h = X509_NAME_hash_ex(X509_get_subject_name(root), NULL, NULL, &ok);
+	check(ok && mkdir(hash_dir, 0700) == 0);
+	snprintf(hash_path, sizeof(hash_path), "%s/%08lx.0", hash_dir, h);
+	write_pem(hash_path, root, NULL);
 	leaf_len = der(fuzz_make_cert("mncr fuzz leaf", 3, FUZZ_CA_FROM, FUZZ_CA_TO,
 				      mid_key, FUZZ_MID_CN, mid_key, 0), &leaf_der);
 	mid_len = der(mid, &mid_der);
@@ -150,6 +174,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* The verdicts are what they should be: the harness tests something. */
 	check(verdict(leaf_der, leaf_len, mid_der, mid_len, NULL) == MNCR_CERT_OK);
 	check(verdict(leaf_der, leaf_len, NULL, 0, NULL) == MNCR_CERT_UNTRUSTED);
+	check(verdict_in(leaf_der, leaf_len, mid_der, mid_len, NULL, 1) ==
+	      MNCR_CERT_OK);
+	check(verdict_in(leaf_der, leaf_len, NULL, 0, NULL, 1) ==
+	      MNCR_CERT_UNTRUSTED);
 	check(verdict(leaf_der, leaf_len - 1, NULL, 0, NULL) == MNCR_CERT_MALFORMED);
 	n = der(fuzz_make_cert("mncr fuzz leaf", FUZZ_REVOKED, FUZZ_CA_FROM,
 			       FUZZ_CA_TO, mid_key, FUZZ_ROOT_CN, root_key, 0), &p);
@@ -159,6 +187,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	n = der(fuzz_make_cert("mncr fuzz leaf", 4, 946684800, 978307200,
 			       mid_key, FUZZ_ROOT_CN, root_key, 0), &p);
 	check(verdict(p, n, NULL, 0, crl_path) == MNCR_CERT_EXPIRED);
+	check(verdict_in(p, n, NULL, 0, NULL, 1) == MNCR_CERT_EXPIRED);
 	OPENSSL_free(p);
 	X509_free(root);
 	X509_CRL_free(crl);
@@ -228,9 +257,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v = verdict(copy, size, NULL, 0, crl_path);
 	if (!pem)	/* not even DER: no verdict but malformed */
 		check(v == MNCR_CERT_MALFORMED || v == -ENOMEM);
-	verdict(copy, size, mid_der, mid_len, NULL);
+	verdict_in(copy, size, mid_der, mid_len, NULL, 1);
 	/* the input as the intermediate of a good leaf */
-	verdict(leaf_der, leaf_len, copy, size, NULL);
+	verdict_in(leaf_der, leaf_len, copy, size, NULL, 1);
 	memset(sig, 0x5a, sizeof(sig));
 	r = mncr_cert_verify_signature(copy, size, msg, sizeof(msg), sig,
 				       size % sizeof(sig));

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -16,6 +15,7 @@
 
 #include "camera_function.h"
 #include "camera_stream.h"
+#include "ffs_ep0.h"
 #include "log.h"
 #include "sysfs_io.h"
 
@@ -260,45 +260,19 @@ static void *stream_thread(void *arg)
 }
 
 /* No requests of its own: anything addressed to the interface stalls. */
+static void handle(void *ctx, const struct usb_functionfs_event *ev)
+{
+	const struct camera_function *f = ctx;
+
+	if (ev->type == FUNCTIONFS_SETUP)
+		ffs_ep0_stall(f->ep0, &ev->u.setup, "camera");
+}
+
 static void *ep0_thread(void *arg)
 {
 	struct camera_function *f = arg;
-	struct usb_functionfs_event ev[4];
-	struct pollfd pfd[2] = {
-		{ .fd = f->stop_fd, .events = POLLIN },
-		{ .fd = f->ep0, .events = POLLIN },
-	};
-	nfds_t nfds = 2;
 
-	for (;;) {
-		char none = 0;
-		ssize_t n;
-
-		if (poll(pfd, nfds, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pfd[0].revents)
-			break;
-		if (!(pfd[1].revents & POLLIN))
-			continue;
-		n = read(f->ep0, ev, sizeof(ev));
-		if (n < 0) {
-			if (errno != EINTR && errno != EAGAIN)
-				nfds = 1;
-			continue;
-		}
-		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
-			if (ev[i].type != FUNCTIONFS_SETUP)
-				continue;
-			if (ev[i].u.setup.bRequestType & USB_DIR_IN)
-				n = read(f->ep0, &none, 0);
-			else
-				n = write(f->ep0, &none, 0);
-			(void)n;	/* EL2HLT: stalled, as meant */
-		}
-	}
+	ffs_ep0_loop(f->ep0, f->stop_fd, handle, f, "camera");
 	return NULL;
 }
 

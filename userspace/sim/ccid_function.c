@@ -2,7 +2,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -14,6 +13,7 @@
 
 #include "ccid_descriptors.h"
 #include "ccid_function.h"
+#include "ffs_ep0.h"
 #include "log.h"
 #include "sysfs_io.h"
 
@@ -273,55 +273,28 @@ static void *notify_thread(void *arg)
 static void handle_setup(struct ccid_function *f, const struct usb_ctrlrequest *req)
 {
 	char none = 0;
-	ssize_t n;
 
 	if (req->bRequestType == (USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE) &&
 	    req->bRequest == CCID_REQ_ABORT && le16toh(req->wLength) == 0) {
-		n = read(f->ep0, &none, 0);
-		if (n < 0)
+		if (read(f->ep0, &none, 0) < 0)
 			sim_log("ccid: ABORT status stage: %s", strerror(errno));
 		return;
 	}
-	if (req->bRequestType & USB_DIR_IN)
-		n = read(f->ep0, &none, 0);
-	else
-		n = write(f->ep0, &none, 0);
-	(void)n;	/* EL2HLT: stalled, as meant */
+	ffs_ep0_stall(f->ep0, req, "ccid");
+}
+
+/* Link state comes from the control function; only SETUP is ours. */
+static void handle(void *ctx, const struct usb_functionfs_event *ev)
+{
+	if (ev->type == FUNCTIONFS_SETUP)
+		handle_setup(ctx, &ev->u.setup);
 }
 
 static void *ep0_thread(void *arg)
 {
 	struct ccid_function *f = arg;
-	struct usb_functionfs_event ev[4];
-	struct pollfd pfd[2] = {
-		{ .fd = f->stop_fd, .events = POLLIN },
-		{ .fd = f->ep0, .events = POLLIN },
-	};
-	nfds_t nfds = 2;
 
-	for (;;) {
-		ssize_t n;
-
-		if (poll(pfd, nfds, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pfd[0].revents)
-			break;
-		if (!(pfd[1].revents & POLLIN))
-			continue;
-		n = read(f->ep0, ev, sizeof(ev));
-		if (n < 0) {
-			if (errno != EINTR && errno != EAGAIN)
-				nfds = 1;	/* nothing more will come: wait for stop */
-			continue;
-		}
-		/* Link state comes from the control function; only SETUP is ours. */
-		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++)
-			if (ev[i].type == FUNCTIONFS_SETUP)
-				handle_setup(f, &ev[i].u.setup);
-	}
+	ffs_ep0_loop(f->ep0, f->stop_fd, handle, f, "ccid");
 	return NULL;
 }
 

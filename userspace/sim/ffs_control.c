@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include "ffs_control.h"
 #include "ffs_descriptors.h"
+#include "ffs_ep0.h"
 #include "log.h"
 #include "sysfs_io.h"
 
@@ -75,31 +75,14 @@ int ffs_control_open(struct ffs_control *c, const char *mount,
 	return 0;
 }
 
-/*
- * Nothing on interface 0 answers control requests: stall them. FunctionFS
- * stalls when we go the wrong way: read for an IN request, write for OUT.
- */
-static void stall(int ep0, const struct usb_ctrlrequest *setup)
+static void handle(void *ctx, const struct usb_functionfs_event *ev)
 {
-	char none = 0;
-	ssize_t n;
-
-	if (setup->bRequestType & USB_DIR_IN)
-		n = read(ep0, &none, 0);
-	else
-		n = write(ep0, &none, 0);
-	if (n >= 0 || errno != EL2HLT)
-		sim_log("stalling control request %02x/%02x: %s",
-			setup->bRequestType, setup->bRequest,
-			n >= 0 ? "not stalled" : strerror(errno));
-}
-
-static void handle(struct ffs_control *c, const struct usb_functionfs_event *ev)
-{
+	struct ffs_control *c = ctx;
 	struct sim_device *dev = c->dev;
 
+	/* Nothing on interface 0 answers control requests. */
 	if (ev->type == FUNCTIONFS_SETUP) {
-		stall(c->ep0, &ev->u.setup);
+		ffs_ep0_stall(c->ep0, &ev->u.setup, "control");
 		return;
 	}
 	device_lock(dev);
@@ -131,38 +114,8 @@ static void handle(struct ffs_control *c, const struct usb_functionfs_event *ev)
 static void *ep0_thread(void *arg)
 {
 	struct ffs_control *c = arg;
-	struct usb_functionfs_event ev[4];
-	struct pollfd pfd[2] = {
-		{ .fd = c->stop_fd, .events = POLLIN },
-		{ .fd = c->ep0, .events = POLLIN },
-	};
-	nfds_t nfds = 2;
 
-	for (;;) {
-		ssize_t n;
-
-		if (poll(pfd, nfds, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			sim_log("poll ep0: %s", strerror(errno));
-			break;
-		}
-		if (pfd[0].revents)
-			break;
-		if (!(pfd[1].revents & POLLIN))
-			continue;
-		n = read(c->ep0, ev, sizeof(ev));
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			/* Not ACTIVE any more: nothing will come; wait for stop. */
-			sim_log("read ep0: %s", strerror(errno));
-			nfds = 1;
-			continue;
-		}
-		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++)
-			handle(c, &ev[i]);
-	}
+	ffs_ep0_loop(c->ep0, c->stop_fd, handle, c, "control");
 	return NULL;
 }
 

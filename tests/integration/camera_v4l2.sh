@@ -11,6 +11,10 @@ set -u
 
 out=$(mktemp -d)
 
+if ! modinfo vivid >/dev/null 2>&1; then
+	echo "SKIP: this kernel has no vivid (Debian's has; the debug kernel does not)"
+	exit 0
+fi
 if ! command -v v4l2-ctl >/dev/null; then
 	fail "v4l2-ctl installed" "no v4l2-ctl: make deps (v4l-utils)"
 	finish

@@ -24,9 +24,7 @@ wait "$follower" 2>/dev/null
 
 check "log records the revert reason" grep -q '"mode":"auto","event_seq":"[0-9]*","reason":"card_removed"' "$log"
 check "log records the card session" grep -q '"event":"card_removed"' "$log"
-# Hash fields are hex and may hold any digits by chance: look at the rest.
-check "log holds no card-front digits" sh -c \
-	"! sed -E 's/\"(prev|hash)\":\"[0-9a-f]{64}\"//g' '$log' | grep -Eq '19800217|2285'"
+check "log holds no card-front digits" lacks_number "$log" 19800217 2285
 "$MNCR" log --file "$log" verify > "$dir/ok"
 check "log verify passes on the untouched log" test $? -eq 0
 check "log verify counts the records" grep -q 'chain intact' "$dir/ok"

@@ -29,6 +29,16 @@ wait_for() {
 	done
 }
 
+# lacks_number FILE NUMBER...: true when no NUMBER stands alone in FILE.
+# A number inside a longer run of hex digits (a SHA-256 field, a serial)
+# is there by chance and is not a leak.
+lacks_number() {
+	local file=$1 alt
+	shift
+	alt=$(IFS='|'; echo "$*")
+	! grep -Eq "(^|[^0-9a-fA-F])($alt)(\$|[^0-9a-fA-F])" "$file"
+}
+
 # The simulated USB bus: four dummy UDC/HCD pairs for up to four readers.
 bus_setup() {
 	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config

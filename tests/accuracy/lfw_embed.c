@@ -7,6 +7,10 @@
  *   lfw_embed MODEL_DIR LFW_DIR CACHE [WORKERS]
  * Re-uses CACHE when its configuration matches. WORKERS processes (default
  * 2) each take every WORKERS-th image.
+ * MNCR_LFW_PICK=largest picks the largest face, as the reader does; the
+ * default, centre, picks the face nearest the image centre: LFW's subject
+ * (its images are framed on the named person; a larger face behind is
+ * someone else, and comparing it is a labelling error, not a match error).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +29,24 @@
 
 /* LFW's 250x250 framing puts the face about here (the detector's median). */
 static const struct mncr_face_box centre_box = { 64, 80, 122, 122, 0 };
+
+/* The face nearest the centre of a 250x250 LFW image. */
+static int box_centred(const struct mncr_face_box *b, int n)
+{
+	int best = -1;
+	float best_d = 0;
+
+	for (int i = 0; i < n; i++) {
+		float dx = b[i].x + b[i].w / 2 - 125, dy = b[i].y + b[i].h / 2 - 125;
+		float d = dx * dx + dy * dy;
+
+		if (best < 0 || d < best_d) {
+			best = i;
+			best_d = d;
+		}
+	}
+	return best;
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -73,14 +95,14 @@ static int list_images(const char *dir, char ***out, int *n)
 	return 0;
 }
 
-static void config_string(const struct mncr_face_pipeline_opts *o, char *buf,
-			  size_t len)
+static void config_string(const struct mncr_face_pipeline_opts *o, int centred,
+			  char *buf, size_t len)
 {
 	snprintf(buf, len,
-		 "sizes %d,%d,%d score %.3f iou %.3f eye %.1f yaw %.1f roll %.1f "
+		 "%ssizes %d,%d,%d score %.3f iou %.3f eye %.1f yaw %.1f roll %.1f "
 		 "sharp %.1f light %.0f-%.0f contrast %.1f clipped %.2f fallback "
 		 "%.0f,%.0f,%.0f det %.8s lm %.8s rec %.8s",
-		 o->sizes[0], o->sizes[1], o->sizes[2], o->min_score, o->max_iou,
+		 centred ? "centred " : "", o->sizes[0], o->sizes[1], o->sizes[2], o->min_score, o->max_iou,
 		 o->limits.min_eye_distance, o->limits.max_yaw, o->limits.max_roll,
 		 o->limits.min_sharpness, o->limits.min_brightness,
 		 o->limits.max_brightness, o->limits.min_contrast,
@@ -109,10 +131,44 @@ static void fill(struct lfw_record *r, const struct mncr_face_result *res)
 	memcpy(r->templ, res->templ, sizeof(r->templ));
 }
 
+/*
+ * The pipeline with the centred face instead of the largest: the same
+ * sizes in turn, the first that finds any face decides.
+ */
+static int run_centred(const struct mncr_face_pipeline *p,
+		       struct mncr_face_pipeline_ws *ws,
+		       const struct mncr_face_image *img,
+		       const struct mncr_face_pipeline_opts *o,
+		       struct mncr_face_result *res)
+{
+	struct mncr_face_box boxes[32];
+	int n = 0, size = 0, ret;
+
+	for (int i = 0; i < MNCR_FACE_PIPELINE_SIZES && o->sizes[i] && !n; i++) {
+		struct mncr_face_detect_opts d = { o->sizes[i], o->min_score, o->max_iou };
+
+		ret = mncr_face_detect(mncr_face_pipeline_detector(p), NULL, img, &d,
+				       boxes, 32, &n);
+		if (ret)
+			return ret;
+		size = d.input_size;
+	}
+	if (!n) {
+		memset(res, 0, sizeof(*res));
+		res->status = MNCR_FACE_NO_FACE;
+		return 0;
+	}
+	ret = mncr_face_pipeline_run_box(p, ws, img, &boxes[box_centred(boxes, n)],
+					 o, res);
+	res->n_faces = n;
+	res->input_size = size;
+	return ret;
+}
+
 static int embed_one(const struct mncr_face_pipeline *p,
 		     struct mncr_face_pipeline_ws *ws,
-		     const struct mncr_face_pipeline_opts *o, const char *dir,
-		     const char *name, struct lfw_record *r,
+		     const struct mncr_face_pipeline_opts *o, int centred,
+		     const char *dir, const char *name, struct lfw_record *r,
 		     struct mncr_face_result *res)
 {
 	struct mncr_face_image img;
@@ -127,7 +183,10 @@ static int embed_one(const struct mncr_face_pipeline *p,
 		r->status = -1;
 		return 0;
 	}
-	ret = mncr_face_pipeline_run(p, ws, &img, o, res);
+	if (centred)
+		ret = run_centred(p, ws, &img, o, res);
+	else
+		ret = mncr_face_pipeline_run(p, ws, &img, o, res);
 	if (!ret && res->status == MNCR_FACE_NO_FACE) {
 		ret = mncr_face_pipeline_run_box(p, ws, &img, &centre_box, o, res);
 		r->fallback = 1;
@@ -145,7 +204,7 @@ static int embed_one(const struct mncr_face_pipeline *p,
 
 /* Worker k of w: images k, k + w, ... into part file path. */
 static int worker(const struct mncr_face_pipeline *p,
-		  const struct mncr_face_pipeline_opts *o, const char *dir,
+		  const struct mncr_face_pipeline_opts *o, int centred, const char *dir,
 		  char **names, int n, int k, int w, const char *path)
 {
 	struct mncr_face_pipeline_ws *ws = mncr_face_pipeline_ws_new();
@@ -159,7 +218,7 @@ static int worker(const struct mncr_face_pipeline *p,
 		ret = -1;
 	}
 	for (int i = k; !ret && i < n; i += w) {
-		ret = embed_one(p, ws, o, dir, names[i], &r, res);
+		ret = embed_one(p, ws, o, centred, dir, names[i], &r, res);
 		if (!ret && fwrite(&r, sizeof(r), 1, f) != 1)
 			ret = -1;
 		if (k == 0 && (i / w) % 1000 == 0)
@@ -236,7 +295,8 @@ int main(int argc, char **argv)
 	struct mncr_face_pipeline_opts o;
 	struct mncr_face_pipeline *p;
 	char **names, config[256], err[256], path[4096];
-	int n, w = argc > 4 ? atoi(argv[4]) : 2, failed = 0;
+	const char *pick = getenv("MNCR_LFW_PICK");
+	int n, w = argc > 4 ? atoi(argv[4]) : 2, failed = 0, centred;
 	pid_t pid[MAX_WORKERS];
 	time_t t0 = time(NULL);
 
@@ -245,8 +305,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	w = w < 1 ? 1 : w > MAX_WORKERS ? MAX_WORKERS : w;
+	if (pick && strcmp(pick, "largest") && strcmp(pick, "centre")) {
+		fprintf(stderr, "lfw_embed: MNCR_LFW_PICK=%s: largest or centre\n", pick);
+		return 2;
+	}
+	centred = !pick || !strcmp(pick, "centre");
 	mncr_face_pipeline_opts_default(&o);
-	config_string(&o, config, sizeof(config));
+	config_string(&o, centred, config, sizeof(config));
 	if (list_images(argv[2], &names, &n) || !n) {
 		fprintf(stderr, "lfw_embed: %s: no images\n", argv[2]);
 		return 1;
@@ -264,7 +329,7 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s.part%d", argv[3], k);
 		pid[k] = fork();
 		if (pid[k] == 0)
-			_exit(worker(p, &o, argv[2], names, n, k, w, path));
+			_exit(worker(p, &o, centred, argv[2], names, n, k, w, path));
 		if (pid[k] < 0)
 			failed = 1;
 	}

@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,22 +31,12 @@
 /* LFW's 250x250 framing puts the face about here (the detector's median). */
 static const struct mncr_face_box centre_box = { 64, 80, 122, 122, 0 };
 
-/* The face nearest the centre of a 250x250 LFW image. */
-static int box_centred(const struct mncr_face_box *b, int n)
+/* How far a box's centre lies from the centre of a 250x250 LFW image. */
+static float off_centre(const struct mncr_face_box *b)
 {
-	int best = -1;
-	float best_d = 0;
+	float dx = b->x + b->w / 2 - 125, dy = b->y + b->h / 2 - 125;
 
-	for (int i = 0; i < n; i++) {
-		float dx = b[i].x + b[i].w / 2 - 125, dy = b[i].y + b[i].h / 2 - 125;
-		float d = dx * dx + dy * dy;
-
-		if (best < 0 || d < best_d) {
-			best = i;
-			best_d = d;
-		}
-	}
-	return best;
+	return sqrtf(dx * dx + dy * dy);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -102,7 +93,7 @@ static void config_string(const struct mncr_face_pipeline_opts *o, int centred,
 		 "%ssizes %d,%d,%d score %.3f iou %.3f eye %.1f yaw %.1f roll %.1f "
 		 "sharp %.1f light %.0f-%.0f contrast %.1f clipped %.2f fallback "
 		 "%.0f,%.0f,%.0f det %.8s lm %.8s rec %.8s",
-		 centred ? "centred " : "", o->sizes[0], o->sizes[1], o->sizes[2], o->min_score, o->max_iou,
+		 centred ? "centred40 " : "", o->sizes[0], o->sizes[1], o->sizes[2], o->min_score, o->max_iou,
 		 o->limits.min_eye_distance, o->limits.max_yaw, o->limits.max_roll,
 		 o->limits.min_sharpness, o->limits.min_brightness,
 		 o->limits.max_brightness, o->limits.min_contrast,
@@ -132,8 +123,10 @@ static void fill(struct lfw_record *r, const struct mncr_face_result *res)
 }
 
 /*
- * The pipeline with the centred face instead of the largest: the same
- * sizes in turn, the first that finds any face decides.
+ * The pipeline with the centred face instead of the largest: the sizes in
+ * turn until one finds a face within 40 pixels of the centre (a smaller
+ * input may see only a larger face behind the subject), else the nearest
+ * face any size found.
  */
 static int run_centred(const struct mncr_face_pipeline *p,
 		       struct mncr_face_pipeline_ws *ws,
@@ -141,26 +134,34 @@ static int run_centred(const struct mncr_face_pipeline *p,
 		       const struct mncr_face_pipeline_opts *o,
 		       struct mncr_face_result *res)
 {
-	struct mncr_face_box boxes[32];
-	int n = 0, size = 0, ret;
+	struct mncr_face_box boxes[32], best = { 0 };
+	int n, found = 0, size = 0, n_at_size = 0, ret;
 
-	for (int i = 0; i < MNCR_FACE_PIPELINE_SIZES && o->sizes[i] && !n; i++) {
+	for (int i = 0; i < MNCR_FACE_PIPELINE_SIZES && o->sizes[i]; i++) {
 		struct mncr_face_detect_opts d = { o->sizes[i], o->min_score, o->max_iou };
 
 		ret = mncr_face_detect(mncr_face_pipeline_detector(p), NULL, img, &d,
 				       boxes, 32, &n);
 		if (ret)
 			return ret;
-		size = d.input_size;
+		for (int k = 0; k < n; k++) {
+			if (!found || off_centre(&boxes[k]) < off_centre(&best)) {
+				best = boxes[k];
+				size = d.input_size;
+				n_at_size = n;
+			}
+			found = 1;
+		}
+		if (found && off_centre(&best) <= 40)
+			break;
 	}
-	if (!n) {
+	if (!found) {
 		memset(res, 0, sizeof(*res));
 		res->status = MNCR_FACE_NO_FACE;
 		return 0;
 	}
-	ret = mncr_face_pipeline_run_box(p, ws, img, &boxes[box_centred(boxes, n)],
-					 o, res);
-	res->n_faces = n;
+	ret = mncr_face_pipeline_run_box(p, ws, img, &best, o, res);
+	res->n_faces = n_at_size;
 	res->input_size = size;
 	return ret;
 }

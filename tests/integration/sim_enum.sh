@@ -155,6 +155,8 @@ check "unknown profile exits 2" test $? -eq 2 -a -n "$(grep 'unknown card profil
 check "bad serial exits 2" test $? -eq 2
 "$SIM" --camera hallway >"$log" 2>&1
 check "unknown camera scenario exits 2" test $? -eq 2 -a -n "$(grep 'unknown --camera' "$log")"
+"$SIM" --camera-clock sometimes >"$log" 2>&1
+check "unknown camera clock exits 2" test $? -eq 2 -a -n "$(grep 'camera-clock is wall or frame' "$log")"
 modprobe -r dummy_hcd
 "$SIM" --daemon --serial NOUDC >"$log" 2>&1
 check "no UDC: start fails" test $? -ne 0

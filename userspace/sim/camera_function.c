@@ -92,12 +92,13 @@ static int write_descriptors(int ep0)
 }
 
 void camera_function_init(struct camera_function *f, struct sim_device *dev,
-			  enum scene_kind scene)
+			  enum scene_kind scene, bool frame_clock)
 {
 	memset(f, 0, sizeof(*f));
 	f->ep0 = f->ep_in = f->stop_fd = -1;
 	f->dev = dev;
 	f->scene = scene;
+	f->frame_clock = frame_clock;
 	pthread_mutex_init(&f->lock, NULL);
 }
 
@@ -182,6 +183,7 @@ static void *stream_thread(void *arg)
 	uint8_t *buf = malloc(FRAME_LEN);
 	struct mncr_face_image img = { SCENE_WIDTH, SCENE_HEIGHT, NULL };
 	double t0 = now_s();
+	unsigned long shown = 0;	/* frames sent, the frame clock's time */
 	struct rate rate = { { 0 }, 0 };
 	int last_err = 0;
 	enum scene_kind prepared = SCENE_COUNT;
@@ -205,7 +207,8 @@ static void *stream_thread(void *arg)
 	img.px = buf + MNCR_CAM_HDR_LEN;
 	for (;;) {
 		double now = now_s(), fps;
-		unsigned long n = (unsigned long)((now - t0) * CAMERA_FPS);
+		unsigned long n = f->frame_clock ? shown :
+				  (unsigned long)((now - t0) * CAMERA_FPS);
 		struct mncr_cam_frame_hdr h = {
 			.format = MNCR_CAM_FMT_GREY, .width = SCENE_WIDTH,
 			.height = SCENE_HEIGHT, .seq = (uint32_t)n,
@@ -246,12 +249,15 @@ static void *stream_thread(void *arg)
 			continue;
 		}
 		last_err = 0;
+		shown++;
 		fps = rate_add(&rate, now_s());
 		pthread_mutex_lock(&f->lock);
 		f->frames_sent++;
 		f->fps_measured = fps;
 		pthread_mutex_unlock(&f->lock);
-		next = t0 + (double)(n + 1) / CAMERA_FPS - now_s();
+		/* At most CAMERA_FPS; the frame clock never catches up in a burst. */
+		next = (f->frame_clock ? now + 1.0 / CAMERA_FPS :
+			t0 + (double)(n + 1) / CAMERA_FPS) - now_s();
 		if (next > 0 && !device_sleep(f->dev, (unsigned)(next * 1000) + 1))
 			break;
 	}

@@ -35,6 +35,11 @@ struct camera_function {
 	char models_dir[4096];
 	struct scene_assets assets;	/* loaded by the stream thread */
 
+	/* Scene time: false, the wall clock (a slow host misses frames, as
+	 * with a real camera); true, one frame per frame sent (every frame
+	 * of the scene in order, however slowly it is read: reproducible). */
+	bool frame_clock;
+
 	pthread_mutex_t lock;		/* scene, counters */
 	enum scene_kind scene;
 	unsigned long frames_sent;
@@ -42,7 +47,7 @@ struct camera_function {
 };
 
 void camera_function_init(struct camera_function *f, struct sim_device *dev,
-			  enum scene_kind scene);
+			  enum scene_kind scene, bool frame_clock);
 
 /*
  * Writes descriptors and strings, opens the endpoint. The stream thread

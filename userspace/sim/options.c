@@ -27,6 +27,11 @@ void options_usage(FILE *f)
 "                      profile file (a path with a '/', see card.rst)\n"
 "  --camera SCENARIO   what the camera (interface 2) shows: person (the\n"
 "                      card holder, default), blink, other, nobody, photo\n"
+"  --camera-clock CLOCK\n"
+"                      wall (default): the scene runs in real time and a\n"
+"                      slow host misses frames, as with a real camera;\n"
+"                      frame: each frame sent is the scene's next frame\n"
+"                      at 15 fps (reproducible captures for tests)\n"
 "  --models DIR        face models for placing the faces' eyes (default\n"
 "                      build/models beside mncr-sim)\n"
 "  --no-match-engine   no on-device face matching (MATCH unsupported)\n"
@@ -142,6 +147,7 @@ int options_parse(int argc, char **argv, struct sim_options *o)
 		{ "serial", required_argument, NULL, 's' },
 		{ "card", required_argument, NULL, 'c' },
 		{ "camera", required_argument, NULL, 'C' },
+		{ "camera-clock", required_argument, NULL, 'k' },
 		{ "models", required_argument, NULL, 'm' },
 		{ "no-match-engine", no_argument, NULL, 'n' },
 		{ "firmware", required_argument, NULL, 'f' },
@@ -171,6 +177,12 @@ int options_parse(int argc, char **argv, struct sim_options *o)
 				return usage_error("unknown --camera scenario (see --help)",
 						   optarg);
 			strcpy(o->camera, optarg);
+			break;
+		case 'k':
+			if (strcmp(optarg, "wall") && strcmp(optarg, "frame"))
+				return usage_error("--camera-clock is wall or frame",
+						   optarg);
+			o->camera_frame_clock = !strcmp(optarg, "frame");
 			break;
 		case 'm': o->models = optarg; break;
 		case 'n': o->engine = false; break;

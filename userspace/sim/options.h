@@ -18,6 +18,7 @@ struct sim_options {
 	char serial[SIM_SERIAL_MAX + 1];
 	const char *card;		/* profile inserted at start, or NULL */
 	char camera[32];		/* camera scenario (scene.h), default person */
+	bool camera_frame_clock;	/* --camera-clock frame */
 	const char *models;		/* face models for the scenes, or NULL */
 	bool engine;
 	char firmware[32];

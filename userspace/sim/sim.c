@@ -109,7 +109,7 @@ int sim_init(struct sim *s, const struct sim_options *opt)
 	ccid_function_init(&s->ccid, &s->dev);
 	if (scene_parse(opt->camera, &scene))
 		scene = SCENE_PERSON;
-	camera_function_init(&s->cam, &s->dev, scene);
+	camera_function_init(&s->cam, &s->dev, scene, opt->camera_frame_clock);
 	pthread_mutex_init(&s->udc_lock, NULL);
 	s->initialized = true;
 	return gadget_init(&s->gadget, opt->serial);

@@ -198,7 +198,11 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		int scale = atoi(argv[i]);
 
-		if (scale < 1 || scale > 1016 || measure(&s, scale))
+		if (scale < 1 || scale > 1016) {
+			fprintf(stderr, "lfw_quant: scale %s: 1 to 1016\n", argv[i]);
+			return 2;
+		}
+		if (measure(&s, scale))
 			return 1;
 	}
 	for (int i = 0; argc == 2 && i < 4; i++) {

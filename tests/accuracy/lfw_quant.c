@@ -184,6 +184,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: lfw_quant CACHE [SCALE...]\n");
 		return 2;
 	}
+	for (int i = 2; i < argc; i++) {
+		if (atoi(argv[i]) < 1 || atoi(argv[i]) > 1016) {
+			fprintf(stderr, "lfw_quant: scale %s: 1 to 1016\n", argv[i]);
+			return 2;
+		}
+	}
 	if (load(argv[1], &s) || s.n < 2) {
 		fprintf(stderr, "lfw_quant: %s: not an embedding cache\n", argv[1]);
 		return 1;
@@ -198,10 +204,6 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		int scale = atoi(argv[i]);
 
-		if (scale < 1 || scale > 1016) {
-			fprintf(stderr, "lfw_quant: scale %s: 1 to 1016\n", argv[i]);
-			return 2;
-		}
 		if (measure(&s, scale))
 			return 1;
 	}

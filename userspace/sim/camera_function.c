@@ -183,7 +183,6 @@ static void *stream_thread(void *arg)
 	uint8_t *buf = malloc(FRAME_LEN);
 	struct mncr_face_image img = { SCENE_WIDTH, SCENE_HEIGHT, NULL };
 	double t0 = now_s();
-	unsigned long shown = 0;	/* frames sent, the frame clock's time */
 	struct rate rate = { { 0 }, 0 };
 	int last_err = 0;
 	enum scene_kind prepared = SCENE_COUNT;
@@ -207,7 +206,8 @@ static void *stream_thread(void *arg)
 	img.px = buf + MNCR_CAM_HDR_LEN;
 	for (;;) {
 		double now = now_s(), fps;
-		unsigned long n = f->frame_clock ? shown :
+		/* frames_sent: only this thread writes it, so no lock to read */
+		unsigned long n = f->frame_clock ? f->frames_sent :
 				  (unsigned long)((now - t0) * CAMERA_FPS);
 		struct mncr_cam_frame_hdr h = {
 			.format = MNCR_CAM_FMT_GREY, .width = SCENE_WIDTH,
@@ -249,7 +249,6 @@ static void *stream_thread(void *arg)
 			continue;
 		}
 		last_err = 0;
-		shown++;
 		fps = rate_add(&rate, now_s());
 		pthread_mutex_lock(&f->lock);
 		f->frames_sent++;

@@ -36,8 +36,8 @@ struct camera_function {
 	struct scene_assets assets;	/* loaded by the stream thread */
 
 	/* Scene time: false, the wall clock (a slow host misses frames, as
-	 * with a real camera); true, one frame per frame sent (every frame
-	 * of the scene in order, however slowly it is read: reproducible). */
+	 * with a real camera); true, frames_sent (every frame of the scene
+	 * in order, however slowly it is read: reproducible). */
 	bool frame_clock;
 
 	pthread_mutex_t lock;		/* scene, counters */

@@ -93,7 +93,8 @@ static void config_string(const struct mncr_face_pipeline_opts *o, int centred,
 		 "%ssizes %d,%d,%d score %.3f iou %.3f eye %.1f yaw %.1f roll %.1f "
 		 "sharp %.1f light %.0f-%.0f contrast %.1f clipped %.2f fallback "
 		 "%.0f,%.0f,%.0f det %.8s lm %.8s rec %.8s",
-		 centred ? "centred40 " : "", o->sizes[0], o->sizes[1], o->sizes[2], o->min_score, o->max_iou,
+		 centred ? "centred40 " : "", o->sizes[0], o->sizes[1], o->sizes[2],
+		 o->min_score, o->max_iou,
 		 o->limits.min_eye_distance, o->limits.max_yaw, o->limits.max_roll,
 		 o->limits.min_sharpness, o->limits.min_brightness,
 		 o->limits.max_brightness, o->limits.min_contrast,

@@ -32,7 +32,6 @@ static int load(const char *path, struct set *s)
 	struct lfw_header h;
 	struct lfw_record r;
 	FILE *f = fopen(path, "rb");
-	const char *prev = NULL;
 	char prev_name[LFW_NAME] = "";
 
 	if (!f || fread(&h, sizeof(h), 1, f) != 1 || strcmp(h.magic, LFW_CACHE_MAGIC)) {
@@ -60,10 +59,9 @@ static int load(const char *path, struct set *s)
 		for (int k = 0; k < DIM; k++)
 			s->unit[s->n][k] = (float)(r.embedding[k] / norm);
 		r.name[len] = 0;
-		s->person[s->n] = prev && !strcmp(prev_name, r.name) ?
+		s->person[s->n] = s->n && !strcmp(prev_name, r.name) ?
 				  s->person[s->n - 1] : s->n;
 		snprintf(prev_name, sizeof(prev_name), "%s", r.name);
-		prev = prev_name;
 		s->n++;
 	}
 	fclose(f);
@@ -111,7 +109,7 @@ static int measure(const struct set *s, int scale)
 		free(t);
 		return -1;
 	}
-	for (int i = 0; i < s->n; i++) {
+	for (int i = 0; scale && i < s->n; i++) {
 		for (int k = 0; k < DIM; k++) {
 			float v = roundf((float)scale * s->unit[i][k]);
 

@@ -316,7 +316,7 @@ static int write_roc(const char *dir, const uint64_t *gen, const uint64_t *imp,
 		pts[n].fmr = (double)acc_imp / (double)n_imp;
 		pts[n].fnmr = 1.0 - (double)acc_gen / (double)n_gen;
 		fprintf(f, "%d,%.5f,%.4e,%.6f,%llu,%llu\n", s,
-			(double)s / MNCR_FACE_SCORE_MAX, pts[n].fmr, pts[n].fnmr,
+			mncr_face_score_cosine(s), pts[n].fmr, pts[n].fnmr,
 			(unsigned long long)acc_imp,
 			(unsigned long long)(n_gen - acc_gen));
 		n++;
@@ -833,7 +833,7 @@ int main(int argc, char **argv)
 			}
 			fprintf(f, "FMR %.0e: threshold %5d (cosine %.4f), FMR %.2e, FNMR %.2f%%, "
 				"View 2 genuine pairs rejected %.2f%%\n",
-				fmrs[k], t, (double)t / MNCR_FACE_SCORE_MAX, got,
+				fmrs[k], t, mncr_face_score_cosine(t), got,
 				100 * fnmr_at(gen, n_gen, t),
 				100 * view2_fnmr(pairs, n_pairs, t));
 		}
@@ -846,7 +846,7 @@ int main(int argc, char **argv)
 			if (mncr_face_threshold_from_histogram(imp_all, fmrs[k], &t, &got))
 				continue;
 			fprintf(f, "  FMR %.0e: threshold %5d (cosine %.4f), FMR %.2e, FNMR %.2f%%\n",
-				fmrs[k], t, (double)t / MNCR_FACE_SCORE_MAX, got,
+				fmrs[k], t, mncr_face_score_cosine(t), got,
 				100 * fnmr_at(gen_all, n_gen_all, t));
 		}
 	}

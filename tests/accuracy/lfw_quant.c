@@ -3,9 +3,10 @@
  * What the int8 template's scale costs at the tail: all-vs-all FNMR at
  * FMR 1e-3 and 1e-4 over the enrolled images of the embedding cache, for
  * templates quantised as round(SCALE * e / |e|) clamped to -127..127, and
- * for the float cosine. The reader uses SCALE 127 (face_quantize.h): no
- * component can clip, but a unit embedding's components stay under 0.41
- * (LFW), so most of the int8 range is never used.
+ * for the float cosine. The reader used SCALE 127 until this showed its
+ * cost: no component can clip there, but a unit embedding's components
+ * stay under 0.41 (LFW), so most of the int8 range went unused. It now
+ * uses 320 (face_quantize.h).
  *   lfw_quant CACHE [SCALE...]     default scales 127 254 320 381
  */
 #include <math.h>
@@ -154,8 +155,8 @@ static int measure(const struct set *s, int scale)
 	return 0;
 }
 
-/* At scale 127 the templates are the library's own (up to a rounding
- * tie: the two normalise in different precision). */
+/* At the library's scale the templates are its own (up to a rounding
+ * tie or a clamp: the two normalise in different precision). */
 static int check_library(const struct set *s)
 {
 	for (int i = 0; i < s->n; i += 97) {

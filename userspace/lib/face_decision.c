@@ -116,7 +116,7 @@ int mncr_face_decide_scores(const int32_t *scores, size_t n, int32_t threshold,
 			d->best_score = scores[i];
 		}
 	}
-	d->best_value = (float)d->best_score / MNCR_FACE_SCORE_MAX;
+	d->best_value = mncr_face_score_cosine(d->best_score);
 	d->accept = d->best >= 0 && d->best_score >= threshold;
 	return 0;
 }

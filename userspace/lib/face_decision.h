@@ -6,9 +6,9 @@
  * best of several camera frames.
  *
  * Scores are the int8 template dot products of mncr_match_score_ref() and
- * the reader's match ioctl (identical numbers): -16129..16129, score /
- * 16129 approximating the cosine of the embeddings. Accept when score >=
- * threshold. Floats (cosine, higher is alike; Euclidean distance, lower is
+ * the reader's match ioctl (identical numbers); mncr_face_score_cosine()
+ * gives the cosine of the embeddings a score stands for (score / 320^2).
+ * Accept when score >= threshold. Floats (cosine, higher is alike; Euclidean distance, lower is
  * alike) are handled the same way.
  */
 #ifndef MNCR_FACE_DECISION_H
@@ -17,7 +17,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MNCR_FACE_SCORE_MAX (127 * 127)
+#include "face_quantize.h"
+
+/*
+ * The range of scores of two templates from mncr_face_quantize(): a
+ * template's norm is at most 320 + sqrt(128) / 2 (rounding moves each
+ * component by 0.5 at most, clamping only shortens it), below 326.
+ */
+#define MNCR_FACE_SCORE_MAX ((MNCR_FACE_Q_SCALE + 6) * (MNCR_FACE_Q_SCALE + 6))
 #define MNCR_FACE_SCORE_MIN (-MNCR_FACE_SCORE_MAX)
 #define MNCR_FACE_SCORE_BINS (MNCR_FACE_SCORE_MAX - MNCR_FACE_SCORE_MIN + 1)
 
@@ -26,8 +33,8 @@
  * pairs of every enrolled image, see Documentation/face.rst). LFW is news
  * photos: calibrate on the deployment's own impostor pairs when it can.
  */
-#define MNCR_FACE_THRESHOLD_FMR_1E3 14989	/* cosine 0.929, FNMR 5.9% */
-#define MNCR_FACE_THRESHOLD_FMR_1E4 15208	/* cosine 0.943, FNMR 21.7% */
+#define MNCR_FACE_THRESHOLD_FMR_1E3 95097	/* cosine 0.929, FNMR 5.3% */
+#define MNCR_FACE_THRESHOLD_FMR_1E4 96470	/* cosine 0.942, FNMR 19.6% */
 
 enum mncr_face_metric {
 	MNCR_FACE_COSINE,	/* similarity: accept when >= threshold */

@@ -23,10 +23,11 @@ int mncr_face_quantize(const float *e, size_t dim, int8_t *out)
 	for (size_t i = 0; i < dim; i++) {
 		long q = lround(MNCR_FACE_Q_SCALE * (double)e[i] / norm);
 
-		if (q > MNCR_FACE_Q_SCALE)
-			q = MNCR_FACE_Q_SCALE;
-		if (q < -MNCR_FACE_Q_SCALE)
-			q = -MNCR_FACE_Q_SCALE;
+		/* symmetric, so that negating an embedding negates its template */
+		if (q > INT8_MAX)
+			q = INT8_MAX;
+		if (q < -INT8_MAX)
+			q = -INT8_MAX;
 		out[i] = (int8_t)q;
 	}
 	return 0;

@@ -587,9 +587,6 @@ static void test_names_and_ids(void **state)
 	assert_int_equal(mncr_elig_validity_parse("unknown", &v), 0);
 	assert_int_equal(v, MNCR_ELIG_UNKNOWN);
 	assert_int_equal(mncr_elig_validity_parse("Valid", &v), -EINVAL);
-	assert_true(mncr_elig_json_utf8_valid("限度額ア", strlen("限度額ア")));
-	assert_false(mncr_elig_json_utf8_valid("\xc0\xaf", 2));
-	assert_false(mncr_elig_json_utf8_valid("\xf4\x90\x80\x80", 4));
 }
 
 int main(void)

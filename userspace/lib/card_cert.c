@@ -14,6 +14,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "utf8.h"
+
 static X509 *der_cert(const uint8_t *der, size_t len)
 {
 	const unsigned char *p = der;
@@ -40,12 +42,9 @@ static void name_text(const X509_NAME *name, char *out, size_t cap)
 		return;
 	if (X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
 		n = BIO_get_mem_data(b, &p);
-		if (n > 0 && (size_t)n >= cap) {
-			/* Cut at a character boundary, not inside a UTF-8 sequence. */
-			n = (long)cap - 1;
-			while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
-				n--;
-		}
+		/* Cut at a character boundary, not inside a UTF-8 sequence. */
+		if (n > 0 && (size_t)n >= cap)
+			n = (long)mncr_utf8_cut(p, cap - 1);
 		if (n > 0)
 			snprintf(out, cap, "%.*s", (int)n, p);
 	}

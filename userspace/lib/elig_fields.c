@@ -9,7 +9,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "elig_json.h"
+#include "utf8.h"
 
 static int why_fail(char *why, size_t why_len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -141,7 +141,7 @@ bool mncr_elig_text_valid(const char *s, size_t min, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n < min || n > max || !mncr_elig_json_utf8_valid(s, n))
+	if (n < min || n > max || !mncr_utf8_valid(s, n))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)

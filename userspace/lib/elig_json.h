@@ -61,7 +61,4 @@ int mncr_elig_json_read(const char *text, size_t len,
 			const struct mncr_elig_json_schema *schema,
 			void *target, struct mncr_elig_json_error *err);
 
-/* Whether s[0..len) is well-formed UTF-8 (no surrogates, no overlongs). */
-bool mncr_elig_json_utf8_valid(const char *s, size_t len);
-
 #endif

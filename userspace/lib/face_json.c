@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "face_json.h"
+#include "utf8.h"
 
 struct parser {
 	const char *p, *end, *start;
@@ -165,65 +166,6 @@ static int hex4(struct parser *ps, uint32_t *out)
 	return 0;
 }
 
-static size_t put_utf8(char *d, uint32_t cp)
-{
-	if (cp < 0x80) {
-		d[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		d[0] = (char)(0xc0 | (cp >> 6));
-		d[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		d[0] = (char)(0xe0 | (cp >> 12));
-		d[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		d[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	d[0] = (char)(0xf0 | (cp >> 18));
-	d[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	d[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	d[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* Length of the valid UTF-8 sequence at p (0: invalid). */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	size_t n;
-	uint32_t cp, min;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = p[0] & 0x1f;
-		min = 0x80;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = p[0] & 0x0f;
-		min = 0x800;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = p[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* Parses a string at ps->p (on the opening quote) into *out / *out_len. */
 static int parse_string(struct parser *ps, char **out, size_t *out_len)
 {
@@ -302,7 +244,7 @@ static int parse_string(struct parser *ps, char **out, size_t *out_len)
 					goto err;
 				}
 				/* 6 escape bytes (12 for a pair) give at most 4 */
-				n += put_utf8(d + n, cp);
+				n += mncr_utf8_put(d + n, cp);
 				break;
 			default:
 				ps->p--;
@@ -310,8 +252,8 @@ static int parse_string(struct parser *ps, char **out, size_t *out_len)
 				goto err;
 			}
 		} else {
-			size_t k = utf8_len((const unsigned char *)ps->p,
-					    (const unsigned char *)ps->end);
+			size_t k = mncr_utf8_seq_len((const unsigned char *)ps->p,
+						     (const unsigned char *)ps->end);
 
 			if (!k) {
 				fail(ps, "invalid UTF-8 in string");

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* Marks a string for xgettext (--keyword=N_) without translating it here. */
 #define N_(s) s
 
@@ -204,21 +206,7 @@ static void put(char *buf, size_t cap, size_t *need, const char *s, size_t len)
 /* NUL-terminates; when cut short, not inside a UTF-8 sequence. */
 static void terminate(char *buf, size_t cap, size_t need)
 {
-	size_t end = need < cap ? need : cap - 1, lead = end;
-	unsigned char c;
-	size_t want;
-
-	if (need >= cap) {
-		while (lead > 0 && ((unsigned char)buf[lead - 1] & 0xC0) == 0x80)
-			lead--;
-		if (lead > 0) {
-			c = (unsigned char)buf[lead - 1];
-			want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-			if (end - (lead - 1) < want)
-				end = lead - 1;
-		}
-	}
-	buf[end] = '\0';
+	buf[need < cap ? need : mncr_utf8_cut(buf, cap - 1)] = '\0';
 }
 
 int mncr_msg_format_text(const char *text, const int *params, size_t n,

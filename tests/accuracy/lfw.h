@@ -14,6 +14,7 @@
 
 #define LFW_CACHE_MAGIC "mncr-lfw-cache 4"
 #define LFW_NAME 96
+#define LFW_MAX_IMAGES 20000
 
 struct lfw_header {
 	char magic[32];
@@ -35,5 +36,11 @@ struct lfw_record {
 	float embedding[MNCR_FACE_EMBED_DIM];
 	int8_t templ[MNCR_FACE_EMBED_DIM];
 };
+
+/*
+ * The records of the cache at path (malloc'd, h->count of them), or NULL
+ * when it cannot be read or is not a cache of this format.
+ */
+struct lfw_record *lfw_cache_load(const char *path, struct lfw_header *h);
 
 #endif

@@ -26,7 +26,6 @@
 #include "face_quantize.h"
 #include "lfw.h"
 
-#define MAX_IMAGES 20000
 #define MAX_WORKERS 16
 
 /* LFW's 250x250 framing puts the face about here (the detector's median). */
@@ -50,7 +49,7 @@ static int list_images(const char *dir, char ***out, int *n)
 {
 	DIR *top = opendir(dir), *sub;
 	struct dirent *p, *f;
-	char **names = calloc(MAX_IMAGES, sizeof(*names)), path[4096];
+	char **names = calloc(LFW_MAX_IMAGES, sizeof(*names)), path[4096];
 	int count = 0;
 
 	if (!top || !names) {
@@ -66,7 +65,7 @@ static int list_images(const char *dir, char ***out, int *n)
 		sub = opendir(path);
 		if (!sub)
 			continue;
-		while ((f = readdir(sub)) && count < MAX_IMAGES) {
+		while ((f = readdir(sub)) && count < LFW_MAX_IMAGES) {
 			size_t len = strlen(f->d_name);
 
 			if (len < 5 || strcmp(f->d_name + len - 4, ".jpg"))

@@ -62,20 +62,11 @@ static int find(const char *person, int num)
 static int load_cache(const char *path)
 {
 	struct lfw_header h;
-	FILE *f = fopen(path, "rb");
 
-	if (!f || fread(&h, sizeof(h), 1, f) != 1 || strcmp(h.magic, LFW_CACHE_MAGIC)) {
-		if (f)
-			fclose(f);
+	recs = lfw_cache_load(path, &h);
+	if (!recs)
 		return -1;
-	}
-	recs = malloc((size_t)h.count * sizeof(*recs));
-	if (!recs || fread(recs, sizeof(*recs), h.count, f) != h.count) {
-		fclose(f);
-		return -1;
-	}
 	n_recs = (int)h.count;
-	fclose(f);
 	return 0;
 }
 

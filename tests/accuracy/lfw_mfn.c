@@ -122,17 +122,11 @@ int main(int argc, char **argv)
 	}
 	unit = argc > 7 && !strcmp(argv[7], "unit");
 	w = w < 1 ? 1 : w > MAX_WORKERS ? MAX_WORKERS : w;
-	f = fopen(argv[4], "rb");
-	if (!f || fread(&h, sizeof(h), 1, f) != 1 || strcmp(h.magic, LFW_CACHE_MAGIC)) {
-		fprintf(stderr, "lfw_mfn: %s: not a cache\n", argv[4]);
+	recs = lfw_cache_load(argv[4], &h);
+	if (!recs) {
+		fprintf(stderr, "lfw_mfn: %s: not a cache, or short\n", argv[4]);
 		return 1;
 	}
-	recs = malloc((size_t)h.count * sizeof(*recs));
-	if (!recs || fread(recs, sizeof(*recs), h.count, f) != h.count) {
-		fprintf(stderr, "lfw_mfn: %s: short\n", argv[4]);
-		return 1;
-	}
-	fclose(f);
 	memset(&mh, 0, sizeof(mh));
 	snprintf(mh.magic, sizeof(mh.magic), "%s", LFW_MFN_MAGIC);
 	snprintf(mh.config, sizeof(mh.config), "norm %s mfn %.8s main %.200s",

@@ -31,41 +31,38 @@ struct set {
 static int load(const char *path, struct set *s)
 {
 	struct lfw_header h;
-	struct lfw_record r;
-	FILE *f = fopen(path, "rb");
+	struct lfw_record *recs = lfw_cache_load(path, &h);
 	char prev_name[LFW_NAME] = "";
 
-	if (!f || fread(&h, sizeof(h), 1, f) != 1 || strcmp(h.magic, LFW_CACHE_MAGIC)) {
-		if (f)
-			fclose(f);
+	if (!recs)
 		return -1;
-	}
 	s->unit = malloc((size_t)h.count * sizeof(*s->unit));
 	s->person = malloc((size_t)h.count * sizeof(int));
 	s->n = 0;
 	if (!s->unit || !s->person) {
-		fclose(f);
+		free(recs);
 		return -1;
 	}
 	/* enrolled as lfw_eval counts them; the cache is sorted by name */
-	for (uint32_t i = 0; i < h.count && fread(&r, sizeof(r), 1, f) == 1; i++) {
-		size_t len = strcspn(r.name, "/");
+	for (uint32_t i = 0; i < h.count; i++) {
+		struct lfw_record *r = &recs[i];
+		size_t len = strcspn(r->name, "/");
 		double norm = 0;
 
-		if (r.fallback || r.status != MNCR_FACE_OK)
+		if (r->fallback || r->status != MNCR_FACE_OK)
 			continue;
 		for (int k = 0; k < DIM; k++)
-			norm += (double)r.embedding[k] * r.embedding[k];
+			norm += (double)r->embedding[k] * r->embedding[k];
 		norm = sqrt(norm);
 		for (int k = 0; k < DIM; k++)
-			s->unit[s->n][k] = (float)(r.embedding[k] / norm);
-		r.name[len] = 0;
-		s->person[s->n] = s->n && !strcmp(prev_name, r.name) ?
+			s->unit[s->n][k] = (float)(r->embedding[k] / norm);
+		r->name[len] = 0;
+		s->person[s->n] = s->n && !strcmp(prev_name, r->name) ?
 				  s->person[s->n - 1] : s->n;
-		snprintf(prev_name, sizeof(prev_name), "%s", r.name);
+		snprintf(prev_name, sizeof(prev_name), "%s", r->name);
 		s->n++;
 	}
-	fclose(f);
+	free(recs);
 	return 0;
 }
 

@@ -266,3 +266,12 @@ void mncr_camera_close(struct mncr_camera *cam)
 	cam->ops->close(cam->priv);
 	free(cam);
 }
+
+long mncr_camera_ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* One frame as the transport received it, before scaling. */
 struct mncr_camera_raw {
@@ -24,6 +25,9 @@ struct mncr_camera_ops {
 	void (*release)(void *priv);
 	void (*close)(void *priv);
 };
+
+/* Milliseconds of CLOCK_MONOTONIC since t0: the transports' timeouts. */
+long mncr_camera_ms_since(const struct timespec *t0);
 
 extern const struct mncr_camera_ops mncr_camera_v4l2_ops;
 extern const struct mncr_camera_ops mncr_camera_usb_ops;

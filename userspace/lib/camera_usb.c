@@ -157,15 +157,6 @@ out:
 	return rc;
 }
 
-static long ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (deadline->tv_sec - now.tv_sec) * 1000 +
-	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
 /*
  * An unplug fails the transfer in flight with an I/O error before the
  * hub thread has removed the device, which on a loaded host can take
@@ -190,18 +181,12 @@ static int usb_cam_grab(void *priv, struct mncr_camera_raw *raw,
 {
 	struct usb_cam *c = priv;
 	struct mncr_cam_frame_hdr hdr;
-	struct timespec deadline;
+	struct timespec t0;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* A read cut short (timeout) leaves the rest of a frame: skip it. */
 	for (int i = 0; i < RESYNC_TRIES; i++) {
-		long left = ms_left(&deadline);
+		long left = timeout_ms - mncr_camera_ms_since(&t0);
 		int got = 0, r;
 
 		if (left <= 0)

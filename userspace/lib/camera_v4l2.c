@@ -180,15 +180,6 @@ out:
 	return rc;
 }
 
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t0->tv_sec) * 1000 +
-	       (now.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 static int requeue(struct v4l2_cam *c, unsigned index)
 {
 	struct v4l2_buffer b = {
@@ -197,6 +188,19 @@ static int requeue(struct v4l2_cam *c, unsigned index)
 	};
 
 	return xioctl(c->fd, VIDIOC_QBUF, &b);
+}
+
+/*
+ * A failed wait or dequeue: an unplugged camera fails everything with
+ * ENODEV, or hangs up.
+ */
+static int grab_failed(int rc, short revents, char *err, size_t errlen)
+{
+	if (!rc || rc == -EAGAIN || rc == -EIO)
+		rc = (revents & (POLLERR | POLLHUP)) ? -ENODEV : -EIO;
+	snprintf(err, errlen, "camera: %s", rc == -ENODEV ?
+		 "the camera is gone" : strerror(-rc));
+	return rc;
 }
 
 /*
@@ -216,7 +220,7 @@ static int v4l2_cam_grab(void *priv, struct mncr_camera_raw *raw,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		left = timeout_ms - ms_since(&t0);
+		left = timeout_ms - mncr_camera_ms_since(&t0);
 		r = left > 0 ? poll(&p, 1, (int)left) : 0;
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -232,21 +236,13 @@ static int v4l2_cam_grab(void *priv, struct mncr_camera_raw *raw,
 		if (rc == -EAGAIN && !(p.revents & (POLLERR | POLLHUP)))
 			continue;
 		if (rc || b.index >= c->nbuf)
-			break;
+			return grab_failed(rc, p.revents, err, errlen);
 		if (!(b.flags & V4L2_BUF_FLAG_ERROR))
 			break;
 		raw->damaged++;
 		rc = requeue(c, b.index);
 		if (rc)
-			break;
-	}
-	if (rc || b.index >= c->nbuf) {
-		/* An unplugged camera fails everything with ENODEV, or hangs up. */
-		if (!rc || rc == -EAGAIN || rc == -EIO)
-			rc = (p.revents & (POLLERR | POLLHUP)) ? -ENODEV : -EIO;
-		snprintf(err, errlen, "camera: %s", rc == -ENODEV ?
-			 "the camera is gone" : strerror(-rc));
-		return rc;
+			return grab_failed(rc, p.revents, err, errlen);
 	}
 	c->held = (int)b.index;
 	raw->data = c->buf[b.index].start;

@@ -97,18 +97,7 @@ check "a missing node is refused (rc=$rc)" test "$rc" -ne 0
 check "... and named ($(head -c 200 "$out/err"))" grep -q /dev/video99 "$out/err"
 
 # Disconnect in the middle of a long capture: exit 3, quickly, no file.
-"$MNCR" capture --video "$V" --frames 100000 -o "$out/cut.pgm" 2>"$out/err" &
-pid=$!
-sleep 2
-v4l2-ctl -d "$V" --set-ctrl disconnect=1
-wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"
-check "capture ends within 10 s of the disconnect" sh -c "! kill -0 $pid 2>/dev/null"
-kill "$pid" 2>/dev/null
-wait "$pid"
-rc=$?
-check "capture exits 3 (camera gone) on disconnect (got $rc)" test "$rc" -eq 3
-check "the error says the camera is gone ($(head -c 200 "$out/err"))" grep -q "gone" "$out/err"
-check "no frame file left by the cut capture" test ! -e "$out/cut.pgm"
+capture_cut disconnect "$out" "--video $V" v4l2-ctl -d "$V" --set-ctrl disconnect=1
 
 # The module goes away and comes back: the camera streams again.
 check "vivid unloads after the disconnect" modprobe -r vivid

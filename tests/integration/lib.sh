@@ -65,6 +65,29 @@ sim() {
 # node SERIAL: the reader's /dev/mncrN.
 node() { readlink -f "/dev/mncr/by-serial/$1"; }
 
+# capture_cut WHAT DIR SOURCE CUT...: a long `mncr capture SOURCE` (SOURCE
+# word-split: "--reader S", "--video /dev/videoN") loses its camera to the
+# command CUT after 2 s. It must end within 10 s with exit status 3,
+# saying the camera is gone, and leave no file in DIR.
+capture_cut() {
+	local what=$1 dir=$2 source=$3 pid rc
+	shift 3
+	# shellcheck disable=SC2086 # SOURCE is an option and its value
+	"$MNCR" capture $source --frames 100000 -o "$dir/cut.pgm" 2>"$dir/err" &
+	pid=$!
+	sleep 2
+	"$@" >/dev/null
+	wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"
+	check "capture ends within 10 s of the $what" sh -c "! kill -0 $pid 2>/dev/null"
+	kill "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	check "capture exits 3 (camera gone) on the $what (got $rc)" test "$rc" -eq 3
+	check "the error says the camera is gone ($(head -c 200 "$dir/err"))" \
+		grep -q "gone" "$dir/err"
+	check "no frame file left by the cut capture" test ! -e "$dir/cut.pgm"
+}
+
 unplug_all() {
 	local sock
 	for sock in /run/mncr-sim/*.sock; do

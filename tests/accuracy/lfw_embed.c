@@ -92,7 +92,7 @@ static void config_string(const struct mncr_face_pipeline_opts *o, int centred,
 	snprintf(buf, len,
 		 "%ssizes %d,%d,%d score %.3f iou %.3f eye %.1f yaw %.1f roll %.1f "
 		 "sharp %.1f light %.0f-%.0f contrast %.1f clipped %.2f fallback "
-		 "%.0f,%.0f,%.0f det %.8s lm %.8s rec %.8s q %d",
+		 "%.0f,%.0f,%.0f det %.8s lm %.8s rec %.8s q %d%s",
 		 centred ? "centred40 " : "", o->sizes[0], o->sizes[1], o->sizes[2],
 		 o->min_score, o->max_iou,
 		 o->limits.min_eye_distance, o->limits.max_yaw, o->limits.max_roll,
@@ -100,7 +100,8 @@ static void config_string(const struct mncr_face_pipeline_opts *o, int centred,
 		 o->limits.max_brightness, o->limits.min_contrast,
 		 o->limits.max_clipped, centre_box.x, centre_box.y, centre_box.w,
 		 MNCR_FACE_DETECT_BIN_SHA256, MNCR_FACE_LANDMARK_BIN_SHA256,
-		 MNCR_FACE_EMBED_BIN_SHA256, MNCR_FACE_Q_SCALE);
+		 MNCR_FACE_EMBED_BIN_SHA256, MNCR_FACE_Q_SCALE,
+		 o->mirror ? " mirror-mean" : "");
 }
 
 static void fill(struct lfw_record *r, const struct mncr_face_result *res)
@@ -313,6 +314,8 @@ int main(int argc, char **argv)
 	}
 	centred = !pick || !strcmp(pick, "centre");
 	mncr_face_pipeline_opts_default(&o);
+	if (getenv("MNCR_LFW_MIRROR") && !strcmp(getenv("MNCR_LFW_MIRROR"), "0"))
+		o.mirror = 0;	/* the chip alone, to measure what the mirror adds */
 	config_string(&o, centred, config, sizeof(config));
 	if (list_images(argv[2], &names, &n) || !n) {
 		fprintf(stderr, "lfw_embed: %s: no images\n", argv[2]);

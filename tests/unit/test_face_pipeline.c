@@ -19,6 +19,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "face_embed.h"
 #include "face_pipeline.h"
 #include "face_quantize.h"
 
@@ -148,6 +149,27 @@ static void test_box_steps(void **state)
 	assert_non_null(strstr(res2.reason, "out of focus"));
 	assert_memory_equal(res.embedding, res2.embedding, sizeof(res.embedding));
 	assert_int_equal(res.embedded, 1);
+	/* the embedding is the mean of the network's for the chip and its mirror */
+	{
+		uint8_t flip[MNCR_FACE_CHIP_SIZE * MNCR_FACE_CHIP_SIZE];
+		float a[MNCR_FACE_EMBED_DIM], b[MNCR_FACE_EMBED_DIM];
+		const int n = MNCR_FACE_CHIP_SIZE;
+
+		for (int y = 0; y < n; y++)
+			for (int x = 0; x < n; x++)
+				flip[y * n + x] = res.chip[y * n + n - 1 - x];
+		assert_int_equal(mncr_face_embed(mncr_face_pipeline_net(pl), NULL,
+						 res.chip, 1, n, a), 0);
+		assert_int_equal(mncr_face_embed(mncr_face_pipeline_net(pl), NULL,
+						 flip, 1, n, b), 0);
+		for (int i = 0; i < MNCR_FACE_EMBED_DIM; i++)
+			assert_float_equal(res.embedding[i], (a[i] + b[i]) / 2, 1e-6);
+		o.check_quality = 0;
+		o.mirror = 0;
+		assert_int_equal(mncr_face_pipeline_run_box(pl, ws, &img, &box, &o, &res2), 0);
+		assert_memory_equal(res2.embedding, a, sizeof(a));
+		o.mirror = 1;
+	}
 	/* embed 0: the same landmarks and chip, no embedding */
 	o.check_quality = 0;
 	o.embed = 0;

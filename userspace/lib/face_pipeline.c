@@ -27,6 +27,31 @@ struct mncr_face_pipeline_ws {
 static int reason(struct mncr_face_result *res, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * The chip's embedding; with mirror, the mean of the chip's and its mirror
+ * image's (the mean keeps dlib's distance scale: 0.6 still means the same).
+ */
+static int embed_chip(const struct mncr_face_pipeline *p,
+		      struct mncr_face_pipeline_ws *ws, const uint8_t *chip,
+		      int mirror, float e[MNCR_FACE_EMBED_DIM])
+{
+	uint8_t flip[MNCR_FACE_CHIP_SIZE * MNCR_FACE_CHIP_SIZE];
+	float m[MNCR_FACE_EMBED_DIM];
+	int ret;
+
+	ret = mncr_face_embed(p->net, ws->embed, chip, 1, MNCR_FACE_CHIP_SIZE, e);
+	if (ret || !mirror)
+		return ret;
+	for (int y = 0; y < MNCR_FACE_CHIP_SIZE; y++)
+		for (int x = 0; x < MNCR_FACE_CHIP_SIZE; x++)
+			flip[y * MNCR_FACE_CHIP_SIZE + x] =
+				chip[y * MNCR_FACE_CHIP_SIZE + MNCR_FACE_CHIP_SIZE - 1 - x];
+	ret = mncr_face_embed(p->net, ws->embed, flip, 1, MNCR_FACE_CHIP_SIZE, m);
+	for (int i = 0; !ret && i < MNCR_FACE_EMBED_DIM; i++)
+		e[i] = (e[i] + m[i]) / 2;
+	return ret;
+}
+
 static int reason(struct mncr_face_result *res, int ret, const char *fmt, ...)
 {
 	va_list ap;
@@ -52,6 +77,7 @@ void mncr_face_pipeline_opts_default(struct mncr_face_pipeline_opts *o)
 	mncr_face_quality_limits_default(&o->limits);
 	o->check_quality = 1;
 	o->embed = 1;
+	o->mirror = 1;
 }
 
 void mncr_face_pipeline_free(struct mncr_face_pipeline *p)
@@ -166,8 +192,7 @@ static int after_detection(const struct mncr_face_pipeline *p,
 	}
 	res->fails = mncr_face_quality_check(&res->quality, &o->limits);
 	if (o->embed) {
-		ret = mncr_face_embed(p->net, ws->embed, res->chip, 1,
-				      MNCR_FACE_CHIP_SIZE, res->embedding);
+		ret = embed_chip(p, ws, res->chip, o->mirror, res->embedding);
 		if (ret)
 			return reason(res, ret, "embedding: %s", strerror(-ret));
 		if (mncr_face_quantize(res->embedding, MNCR_FACE_EMBED_DIM,

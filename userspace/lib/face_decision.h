@@ -8,8 +8,8 @@
  * Scores are the int8 template dot products of mncr_match_score_ref() and
  * the reader's match ioctl (identical numbers); mncr_face_score_cosine()
  * gives the cosine of the embeddings a score stands for (score / 320^2).
- * Accept when score >= threshold. Floats (cosine, higher is alike; Euclidean distance, lower is
- * alike) are handled the same way.
+ * Accept when score >= threshold. Floats (cosine, higher is alike;
+ * Euclidean distance, lower is alike) are handled the same way.
  */
 #ifndef MNCR_FACE_DECISION_H
 #define MNCR_FACE_DECISION_H

@@ -34,6 +34,9 @@ UNIT := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=$(O)/asan/tests/%)
 BENCH := $(BENCH_SRC:tests/bench/%.c=$(O)/bench/%)
 ITEST := $(ITEST_SRC:tests/integration/%.c=$(O)/itest/%)
+# Message catalogues (po/README.rst): po/LANG.po -> locale/LANG/LC_MESSAGES/mncr.mo
+PO_SRC := $(wildcard po/*.po)
+MO := $(PO_SRC:po/%.po=$(O)/locale/%/LC_MESSAGES/mncr.mo)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
 	fuzz accuracy bench-face demo install clean check-debug stress fuzz-ioctl \
@@ -45,7 +48,7 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod W=1 modules
 
-userspace: $(LIB) $(PROGRAMS)
+userspace: $(LIB) $(PROGRAMS) $(MO)
 
 tests: $(UNIT) $(UNIT_ASAN) $(BENCH) $(ITEST)
 
@@ -62,6 +65,10 @@ $(LIB): $(LIB_SRC:%.c=$(O)/%.o)
 
 $(O)/asan/libmncr.a: $(LIB_SRC:%.c=$(O)/asan/%.o)
 	$(AR) rcs $@ $^
+
+$(O)/locale/%/LC_MESSAGES/mncr.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt -c -o $@ $<
 
 $(O)/mncr: $(CLI_SRC:%.c=$(O)/%.o) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -162,8 +169,11 @@ dkms-install:
 	dkms add mncr/$(DKMS_VERSION)
 	dkms install mncr/$(DKMS_VERSION) -k $(KVER)
 
-# DESTDIR=DIR stages everything under DIR (no group, no udev reload).
 PREFIX ?= /usr/local
+# Where make install puts the message catalogues, for mncr qualify.
+CPPFLAGS += -DLOCALEDIR='"$(PREFIX)/share/locale"'
+
+# DESTDIR=DIR stages everything under DIR (no group, no udev reload).
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	depmod -b $(or $(DESTDIR),/) $(KVER)
@@ -172,10 +182,12 @@ install: all
 	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)$(PREFIX)/bin/mncr-sim
 	$(if $(SVC_SRC),install -D -m 0755 $(O)/mncr-eligd $(DESTDIR)$(PREFIX)/bin/mncr-eligd)
 	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)$(PREFIX)/share/man/man1/mncr.1
+	for mo in $(MO:$(O)/%=%); do \
+		install -D -m 0644 $(O)/$$mo $(DESTDIR)$(PREFIX)/share/$$mo || exit 1; done
 	$(if $(DESTDIR),,getent group mncr >/dev/null || groupadd --system mncr)
 	$(if $(DESTDIR),,udevadm control --reload 2>/dev/null || true)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod clean
-	rm -rf $(O)/tests $(O)/asan $(O)/userspace $(O)/bench $(O)/itest $(LIB) $(PROGRAMS)
+	rm -rf $(O)/tests $(O)/asan $(O)/userspace $(O)/bench $(O)/itest $(O)/locale $(LIB) $(PROGRAMS)

@@ -84,8 +84,6 @@ static void test_good_chain(void **state)
 	struct fixture *fx = *state;
 	struct mncr_audit_report r;
 
-	assert_int_equal(mncr_audit_verify(fx->path, &r), 0);	/* no log yet */
-	assert_int_equal(r.records, 0);
 	append_n(fx->path, 5);
 	assert_int_equal(mncr_audit_verify(fx->path, &r), 0);
 	assert_int_equal(r.records, 5);
@@ -154,6 +152,55 @@ static void test_cut_tail_detected(void **state)
 	assert_non_null(strstr(r.why, "cut off"));
 }
 
+/* No log and no head: nothing to verify, which is not a pass. */
+static void test_missing_log(void **state)
+{
+	struct fixture *fx = *state;
+	struct mncr_audit_report r;
+	char other[160];
+
+	assert_int_equal(mncr_audit_verify(fx->path, &r), -ENOENT);
+	assert_int_equal(r.records, 0);
+	snprintf(other, sizeof(other), "%s/no/such/dir/audit.log", fx->dir);
+	assert_int_equal(mncr_audit_verify(other, &r), -ENOENT);
+}
+
+/* The log deleted and its head left behind: tampering. */
+static void test_deleted_log_detected(void **state)
+{
+	struct fixture *fx = *state;
+	struct mncr_audit_report r;
+
+	append_n(fx->path, 3);
+	assert_int_equal(unlink(fx->path), 0);
+	assert_int_equal(mncr_audit_verify(fx->path, &r), -EBADMSG);
+	assert_int_equal(r.records, 0);
+	assert_non_null(strstr(r.why, "missing"));
+	assert_non_null(strstr(r.why, "3 records"));
+}
+
+/* An existing, empty log with no head is a valid log with no records. */
+static void test_empty_log(void **state)
+{
+	struct fixture *fx = *state;
+	struct mncr_audit_report r;
+	FILE *f = fopen(fx->path, "w");
+
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(mncr_audit_verify(fx->path, &r), 0);
+	assert_int_equal(r.records, 0);
+}
+
+/* A path that cannot be read as a log (here a directory) does not pass. */
+static void test_unreadable_log(void **state)
+{
+	struct fixture *fx = *state;
+	struct mncr_audit_report r;
+
+	assert_true(mncr_audit_verify(fx->dir, &r) < 0);
+}
+
 static void test_forbidden_fields(void **state)
 {
 	struct fixture *fx = *state;
@@ -207,6 +254,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reorder_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_tail_detected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deleted_log_detected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forbidden_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
 	};

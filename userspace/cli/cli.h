@@ -21,6 +21,7 @@ enum {
 	EXIT_FRONT_UNREADABLE = 8, /* card front misread: nothing sent */
 	/* mncr face (1 there: not the same person) */
 	EXIT_NO_FACE = 9,	/* no usable face, unreadable image or models */
+	/* mncr qualify: 10 EXIT_FALLBACK (qualify.h), no online answer */
 };
 
 struct cli {

@@ -51,6 +51,8 @@ static int verify(const struct cli *cli, const char *path)
 		if (ret == -EBADMSG) {
 			mncr_json_uint(&j, "bad_line", r.bad_line);
 			mncr_json_string(&j, "why", r.why);
+		} else if (ret == -ENOENT) {
+			mncr_json_string(&j, "error", "no audit log");
 		} else if (ret < 0) {
 			mncr_json_string(&j, "error", strerror(-ret));
 		}
@@ -59,14 +61,20 @@ static int verify(const struct cli *cli, const char *path)
 	} else if (ret == 0) {
 		printf("%s: %llu records, chain intact\n", path,
 		       (unsigned long long)r.records);
+	} else if (ret == -EBADMSG && r.bad_line == 0) {
+		printf("%s: TAMPERED: %s\n", path, r.why);
 	} else if (ret == -EBADMSG) {
 		printf("%s: TAMPERED at line %llu: %s (%llu records verified before it)\n",
 		       path, (unsigned long long)r.bad_line, r.why,
 		       (unsigned long long)r.records);
+	} else if (ret == -ENOENT) {
+		fprintf(stderr, "mncr: no audit log at %s (nor its head %s.head): nothing to verify\n",
+			path, path);
 	} else {
 		fprintf(stderr, "mncr: %s: %s\n", path, strerror(-ret));
 	}
-	return ret == 0 ? EXIT_OK : EXIT_FAILED;
+	/* No log at all is not an intact one: 2, as for a wrong path. */
+	return ret == 0 ? EXIT_OK : ret == -ENOENT ? EXIT_USAGE : EXIT_FAILED;
 }
 
 int cmd_log(struct cli *cli, int argc, char **argv)
@@ -74,16 +82,18 @@ int cmd_log(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *usage = "usage: mncr log [--file PATH] [verify] [--json]\n";
 	const char *file = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jf:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': cli->json = true; break;
 		case 'f': file = optarg; break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
 		default: fputs(usage, stderr); return EXIT_USAGE;
 		}
 	}

@@ -21,7 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef LOCALEDIR	/* the Makefile's $(PREFIX)/share/locale */
 #define LOCALEDIR "/usr/local/share/locale"
+#endif
 
 static const char usage_text[] =
 "usage: mncr qualify [--site clinic|pharmacy] [--patient-absent] [--operator ID]\n"
@@ -31,7 +33,7 @@ static const char usage_text[] =
 "                    [--face-max N] [--frames-per-attempt N]\n"
 "                    [--liveness-frames N] [--retries N]\n"
 "                    [--allow-last-try] [--no-visual-switch] [--no-pdf]\n"
-"                    [--wait S] [--json]\n";
+"                    [--wait S] [--json] [--help]\n";
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -52,6 +54,7 @@ static int parse_uint(const char *s, unsigned int lo, unsigned int hi,
 	return 0;
 }
 
+/* Returns 0, 1 after --help (usage printed), or -EINVAL (usage printed). */
 static int parse_opts(struct cli *cli, int argc, char **argv,
 		      struct qualify_opts *o)
 {
@@ -82,6 +85,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		{ "no-visual-switch", no_argument, NULL, O_NOSWITCH },
 		{ "no-pdf", no_argument, NULL, O_NOPDF },
 		{ "wait", required_argument, NULL, O_WAIT },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *audit = NULL;
@@ -103,9 +107,10 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		.key = env_or("MNCR_READER_KEY", NULL),
 		.institution = env_or("MNCR_INSTITUTION", "1312345678"),
 	};
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': cli->json = true; break;
+		case 'h': fputs(usage_text, stdout); return 1;
 		case O_SITE:
 			if (!strcmp(optarg, "clinic"))
 				o->site = MNCR_ELIG_SITE_CLINIC;
@@ -390,8 +395,11 @@ int cmd_qualify(struct cli *cli, int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	mncr_msg_bind(env_or("MNCR_LOCALEDIR", LOCALEDIR));
-	if (parse_opts(cli, argc, argv, &o) < 0)
+	ret = parse_opts(cli, argc, argv, &o);
+	if (ret < 0)
 		return EXIT_USAGE;
+	if (ret > 0)
+		return EXIT_OK;
 	q.o = &o;
 	q.json = cli->json;
 	q.out = cli->json ? stderr : stdout;

@@ -36,7 +36,9 @@ static void usage(FILE *out)
 	fprintf(out, "\nexit codes: 0 ok, 1 failed or refused, 2 usage, "
 		"3 no such reader, 4 permission denied;\n"
 		"  card: 5 no card, 6 PIN blocked, 7 certificate invalid, 8 card front misread;\n"
-		"  face: 1 not the same person, 9 no usable face or unreadable image\n");
+		"  face: 1 not the same person, 9 no usable face or unreadable image;\n"
+		"  qualify: 10 no online answer (申立書 or staff guidance);\n"
+		"  log verify: 1 tampered, 2 no log at the path\n");
 }
 
 int cli_exit_for(int err)

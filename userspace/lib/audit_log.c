@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,10 @@ static int head_path(const char *path, char *out, size_t size)
 	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
 }
 
-/* Reads "SEQ HASH" from the head file; a missing head means an empty log. */
+/*
+ * Reads "SEQ HASH" from the head file. A missing head means an empty log:
+ * seq 0 and the zero hash are filled in and -ENOENT returned.
+ */
 static int read_head(const char *path, uint64_t *seq, char hash[HASH_HEX + 1])
 {
 	char hp[PATH_MAX];
@@ -77,7 +81,7 @@ static int read_head(const char *path, uint64_t *seq, char hash[HASH_HEX + 1])
 			return -errno;
 		*seq = 0;
 		memcpy(hash, zero_hash, sizeof(zero_hash));
-		return 0;
+		return -ENOENT;
 	}
 	ret = fscanf(f, "%" SCNu64 " %64[0-9a-f]", seq, hash) == 2 &&
 	      strlen(hash) == HASH_HEX ? 0 : -EBADMSG;
@@ -189,6 +193,8 @@ int mncr_audit_append(const char *path, const char *event,
 		goto out;
 	}
 	ret = read_head(path, &seq, prev);
+	if (ret == -ENOENT)	/* no head yet: this is the first record */
+		ret = 0;
 	if (ret < 0)
 		goto out;
 	body = record_body(seq + 1, prev, event, fields, n_fields, &len);
@@ -267,20 +273,31 @@ int mncr_audit_verify(const char *path, struct mncr_audit_report *report)
 	char *line = NULL;
 	size_t cap = 0;
 	uint64_t seq = 0, head_seq, lineno = 0;
+	bool has_head;
 	FILE *f;
 	int ret;
 
 	memset(report, 0, sizeof(*report));
 	memcpy(prev, zero_hash, sizeof(zero_hash));
 	ret = read_head(path, &head_seq, head_hash);
+	has_head = ret != -ENOENT;
 	if (ret == -EBADMSG)
 		return bad(report, 0, "head file unreadable");
-	if (ret < 0)
+	if (ret < 0 && ret != -ENOENT)
 		return ret;
 	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT && head_seq == 0 ? 0 : -errno;
+	if (!f) {
+		if (errno != ENOENT)
+			return -errno;
+		/* A head with no log: the log was deleted. Neither: no log. */
+		if (has_head)
+			return bad(report, 0,
+				   "the log is missing but its head says %" PRIu64 " records (deleted)",
+				   head_seq);
+		return -ENOENT;
+	}
 	ret = 0;
+	errno = 0;
 	while (getline(&line, &cap, f) > 0) {
 		lineno++;
 		ret = verify_line(line, lineno, &seq, prev, report);
@@ -288,6 +305,9 @@ int mncr_audit_verify(const char *path, struct mncr_audit_report *report)
 			break;
 		report->records++;
 	}
+	/* A read error (a directory, an I/O error) is no intact chain. */
+	if (ret == 0 && ferror(f))
+		ret = errno ? -errno : -EIO;
 	free(line);
 	fclose(f);
 	if (ret < 0)

@@ -31,7 +31,11 @@ struct mncr_audit_report {
 	char why[160];		/* what is wrong with it */
 };
 
-/* Returns 0 when the whole chain verifies, -EBADMSG when not, or -errno. */
+/*
+ * Returns 0 when the whole chain verifies (an empty log with no head is
+ * valid), -EBADMSG when not (a head whose log is missing included),
+ * -ENOENT when there is neither a log nor a head at path, or -errno.
+ */
 int mncr_audit_verify(const char *path, struct mncr_audit_report *report);
 
 #endif

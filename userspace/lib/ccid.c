@@ -2,14 +2,18 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libusb.h>
+#include <openssl/crypto.h>
 
 #include "ccid.h"
 
 #define READER_VID	0x1209
 #define READER_PID	0x0001
 #define DEFAULT_TIMEOUT_MS	5000
+/* A card that still asks for time after this is stuck: give up on it. */
+#define MAX_BUSY_MS		60000
 
 static uint32_t get_le32(const uint8_t *b)
 {
@@ -286,6 +290,9 @@ void mncr_ccid_close(struct mncr_ccid *c)
 	}
 	if (c->usb)
 		libusb_exit(c->usb);
+	/* The last reply may hold personal data from the card. */
+	if (c->buf)
+		OPENSSL_cleanse(c->buf, MNCR_CCID_MAX_MSG);
 	free(c->buf);
 	free(c);
 }
@@ -305,9 +312,17 @@ bool mncr_ccid_extended(const struct mncr_ccid *c)
 	return (c->desc.features & CCID_FEAT_LEVEL_MASK) == CCID_FEAT_EXT_APDU;
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /*
- * Sends one command and reads replies until one is not a time extension.
- * The reply is in c->buf, described by *m.
+ * Sends one command and reads replies until one is not a time extension,
+ * for at most MAX_BUSY_MS. The reply is in c->buf, described by *m.
  */
 static int exchange(struct mncr_ccid *c, uint8_t type, const uint8_t p[3],
 		    const uint8_t *data, size_t len, uint8_t reply_type,
@@ -317,13 +332,14 @@ static int exchange(struct mncr_ccid *c, uint8_t type, const uint8_t p[3],
 	size_t n = mncr_ccid_encode(c->buf, MNCR_CCID_MAX_MSG, type, 0, seq, p,
 				    data, len);
 	int r, got, stale = 0;
+	long long start = now_ms();
 
 	if (!n || (c->desc.max_msg && n > c->desc.max_msg))
 		return -EMSGSIZE;
 	r = libusb_bulk_transfer(c->h, c->ep_out, c->buf, (int)n, &got,
 				 c->timeout_ms);
 	/* The command may hold a PIN: do not keep it around. */
-	memset(c->buf, 0, n);
+	OPENSSL_cleanse(c->buf, n);
 	if (r)
 		return usb_errno(r);
 	if ((size_t)got != n)
@@ -342,6 +358,8 @@ static int exchange(struct mncr_ccid *c, uint8_t type, const uint8_t p[3],
 		if (r != -EAGAIN)
 			return r;
 		c->time_ext++;
+		if (now_ms() - start > MAX_BUSY_MS)
+			return -ETIMEDOUT;
 	}
 }
 

@@ -16,6 +16,7 @@ struct mncr_pcsc {
 	SCARDHANDLE card;
 	DWORD protocol;
 	bool connected;
+	bool in_transaction;
 	char *reader;		/* PC/SC reader name */
 };
 
@@ -116,6 +117,14 @@ int mncr_pcsc_open(const char *serial, struct mncr_pcsc **out)
 		r = mncr_pcsc_errno(rv);
 		p->connected = !r;
 	}
+	/*
+	 * Hold the card for as long as we have it: no other client may slip
+	 * a command between the tries check and VERIFY, or select another file.
+	 */
+	if (!r) {
+		r = mncr_pcsc_errno(SCardBeginTransaction(p->card));
+		p->in_transaction = !r;
+	}
 	if (r) {
 		mncr_pcsc_close(p);
 		return r;
@@ -129,6 +138,8 @@ void mncr_pcsc_close(struct mncr_pcsc *p)
 	if (!p)
 		return;
 	/* Reset: a VERIFY done here must not stay in effect for others. */
+	if (p->in_transaction)
+		SCardEndTransaction(p->card, SCARD_LEAVE_CARD);
 	if (p->connected)
 		SCardDisconnect(p->card, SCARD_RESET_CARD);
 	SCardReleaseContext(p->ctx);

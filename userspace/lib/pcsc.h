@@ -19,7 +19,9 @@ struct mncr_pcsc;
  * "(serial)" (libccid puts the USB serial number there; NULL: the first
  * reader). Returns 0, -ECONNREFUSED when pcscd does not run, -ENODEV when
  * no reader matches, -ENOMEDIUM when the reader has no card, -EBUSY when
- * another program holds the card exclusively, or -EIO.
+ * another program holds the card exclusively, or -EIO. The card is held
+ * in a PC/SC transaction until mncr_pcsc_close(), so no other client's
+ * commands come between ours (waiting while another client holds one).
  */
 int mncr_pcsc_open(const char *serial, struct mncr_pcsc **out);
 void mncr_pcsc_close(struct mncr_pcsc *p);

@@ -38,9 +38,16 @@ readers=$(opensc-tool --list-readers 2>&1)
 check "pcscd + libccid list the simulated reader" grep -q "mncr" <<<"$readers"
 atr=$(opensc-tool --atr 2>&1)
 check "opensc-tool --atr: 3b:e0:00:ff:81:31:fe:45:14" grep -qi "3b:e0:00:ff:81:31:fe:45:14" <<<"$atr"
+name=$(opensc-tool --name 2>&1)
+check "OpenSC takes the card with its own JPKI driver" grep -qi "jpki" <<<"$name"
 certs=$(pkcs15-tool --list-certificates 2>&1)
 echo "$certs" | sed 's/^/    /'
-id=$(sed -n 's/^[[:space:]]*ID[[:space:]]*:[[:space:]]*\([0-9a-fA-F]*\).*/\1/p' <<<"$certs" | head -1)
+# The ID of the certificate OpenSC's JPKI driver finds at EF 000A.
+id=$(awk '/^X.509 Certificate/ { id = "" }
+	$1 == "ID" { id = $3 }
+	$1 == "Path" && $3 == "000a" { path = 1 }
+	path && id != "" { print id; exit }' <<<"$certs")
+check "pkcs15-tool lists the authentication certificate at 000a" test -n "$id"
 if [ -n "$id" ] && pkcs15-tool --read-certificate "$id" >"$work/cert.pem" 2>&1 &&
 	openssl x509 -in "$work/cert.pem" -noout -subject 2>/dev/null | grep -q "mncr sim JPKI"; then
 	pass "pkcs15-tool reads the JPKI certificate (ID $id)"
@@ -48,6 +55,16 @@ else
 	fail "pkcs15-tool reads the JPKI certificate" "id '${id}'"
 	tail -40 "$work/pcscd.log"
 fi
+# OpenSC and our own reader of EF 000A (through the same pcscd) agree.
+"$MNCR" card --backend pcsc --reader PCSC1 cert --pem >"$work/ours.pem" 2>"$work/ours.err"
+# der_sum PEM: the DER's SHA-256, or the file's name when it holds none.
+der_sum() {
+	local der
+	der=$(openssl x509 -in "$1" -outform DER 2>/dev/null | sha256sum)
+	openssl x509 -in "$1" -noout 2>/dev/null && echo "$der" || echo "$1"
+}
+check "OpenSC's certificate is byte for byte the one mncr card cert reads" \
+	test "$(der_sum "$work/cert.pem")" = "$(der_sum "$work/ours.pem")"
 
 kill "$pcscd_pid" 2>/dev/null
 wait "$pcscd_pid" 2>/dev/null

@@ -52,7 +52,8 @@ static void parse_full(void **state)
 		"address=大阪府見本市1-2-3\n"
 		"sex=2\n"
 		"photo=/tmp/face.png\n"
-		"front_delay_ms=300\n";
+		"front_delay_ms=300\n"
+		"collation_tries=1\n";
 
 	(void)state;
 	assert_int_equal(card_profile_parse(text, &p, err, sizeof(err)), 0);
@@ -68,6 +69,7 @@ static void parse_full(void **state)
 	assert_int_equal(p.sex, '2');
 	assert_string_equal(p.photo, "/tmp/face.png");
 	assert_int_equal(p.front_delay_ms, 300);
+	assert_int_equal(p.collation_spent, CARD_COLLATION_TRIES - 1);
 	card_profile_clear(&p);
 	assert_null(p.pin);
 }
@@ -82,6 +84,7 @@ static void defaults_and_pinless(void **state)
 					    sizeof(err)), 0);
 	assert_true(p.pin_set);
 	assert_int_equal(p.pin_tries_left, 3);
+	assert_int_equal(p.collation_spent, 0);
 	assert_true(p.sign_cert);
 	assert_int_equal(p.cert, CARD_CERT_VALID);
 	assert_null(p.pin);
@@ -99,6 +102,7 @@ static void errors(void **state)
 		{ "front=19800231,2035,2285\n", "birth date" },
 		{ "front=19800217,2035,2285\npin=12a4\n", "line 2: pin wants 4 digits" },
 		{ "front=19800217,2035,2285\ntries=4\n", "tries" },
+		{ "front=19800217,2035,2285\ncollation_tries=11\n", "collation_tries wants 0 to 10" },
 		{ "front=19800217,2035,2285\ncert=lost\n", "cert wants" },
 		{ "front=19800217,2035,2285\ncolour=blue\n", "unknown key" },
 		{ "front=19800217,2035,2285\njust words\n", "not key=value" },

@@ -62,7 +62,13 @@ static int open_with_front(struct card_cmd *c, const struct mncr_card_key *key,
 	int tries = -1, r = mncr_card_verify_front(&c->link->io, key, front, 0, &tries);
 
 	if (r == -ECANCELED) {
-		fprintf(stderr, "mncr: card: %s: one 照合番号B try left: not used\n", what);
+		fprintf(stderr, "mncr: card: %s: one 照合番号B try left (or the count "
+			"is unknown): not used, so that the card is not locked\n", what);
+		return EXIT_FAILED;
+	}
+	if (r == -EPERM) {
+		fprintf(stderr, "mncr: card: %s: 照合番号B is blocked on this card: "
+			"the holder's municipal office can reset it\n", what);
 		return EXIT_FAILED;
 	}
 	if (r == -EKEYREJECTED) {

@@ -77,6 +77,13 @@ static int apply(struct card_profile *p, const char *key, const char *v,
 		p->pin_tries_left = n;
 		return 0;
 	}
+	if (!strcmp(key, "collation_tries")) {
+		if (number(v, CARD_COLLATION_TRIES, &n))
+			return snprintf(err, errlen, "collation_tries wants 0 to %d",
+					CARD_COLLATION_TRIES), -1;
+		p->collation_spent = CARD_COLLATION_TRIES - n;
+		return 0;
+	}
 	if (!strcmp(key, "cert")) {
 		if (!strcmp(v, "valid"))
 			p->cert = CARD_CERT_VALID;

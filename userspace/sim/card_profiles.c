@@ -6,7 +6,7 @@
 #include "card_profile_file.h"
 
 /* Chip contents (PIN, holder, photo): the built-in defaults. */
-#define CHIP_DEFAULTS NULL, NULL, NULL, 0, NULL, NULL
+#define CHIP_DEFAULTS NULL, NULL, NULL, 0, NULL, NULL, 0
 #define FRONT(b, e, c) { .birth_date = b, .expiry_year = e, .security_code = c }
 
 /* String literals one byte longer than the fields: the NUL is dropped. */
@@ -29,7 +29,7 @@ static const struct card_profile profiles[] = {
 	{ "nosign", "child's card: no signature certificate",
 	  FRONT("20150924", "2030", "3141"), true, 3, CARD_CERT_VALID, false,
 	  false, 0, false, CHIP_DEFAULTS },
-	{ "garbled", "card face misread: the fields are not digits",
+	{ "garbled", "card face misread, and replies whose length field lies",
 	  FRONT("19830509", "2036", "8042"), true, 3, CARD_CERT_VALID, true,
 	  true, 0, false, CHIP_DEFAULTS },
 	{ "slow", "scanner takes 800 ms to read the card face",

@@ -24,6 +24,9 @@ enum card_cert_status {
 	CARD_CERT_REVOKED,
 };
 
+/* 照合番号B (and the other 14-digit keys) tries of a fresh card. */
+#define CARD_COLLATION_TRIES	10
+
 struct card_profile {
 	const char *name;
 	const char *summary;		/* one line for --help */
@@ -43,6 +46,7 @@ struct card_profile {
 	const char *photo;		/* picture for DF27 (any format face_image
 					 * reads); NULL: the face source's */
 	const char *path;		/* profile file, NULL for built-ins */
+	unsigned collation_spent;	/* 照合番号B tries already used (of 10) */
 };
 
 /*

@@ -280,6 +280,8 @@ struct mncr_card_emul *ccid_card_new(const struct ccid_pki *pki,
 		memset(&p.auth_pin, 0, sizeof(p.auth_pin));
 		memset(&p.text_pin, 0, sizeof(p.text_pin));
 	}
+	p.collation_tries = (uint8_t)(CARD_COLLATION_TRIES - profile->collation_spent);
+	p.collation_max = CARD_COLLATION_TRIES;
 	p.sign_issued = profile->sign_cert;
 	if (!profile->sign_cert || !profile->pin_set)
 		memset(&p.sign_pin, 0, sizeof(p.sign_pin));

@@ -3,7 +3,10 @@
 # lib.sh): the reference eligibility service trusting the simulator's card
 # CA, a simulated reader, and 'mncr qualify' with scripted answers.
 #
-#   flow_start SERIAL [mncr-sim options]   bus, reader, PKI, mncr-eligd
+#   flow_start SERIAL [mncr-sim options]   bus, reader, PKI, mncr-eligd,
+#                                           and the reader's events into
+#                                           the audit log (as the
+#                                           mncr-audit@ unit does)
 #   qualify NAME ANSWERS [qualify options]  runs one session: ANSWERS are
 #                                           the lines typed (one per
 #                                           question, '|' between them);
@@ -18,6 +21,7 @@ ELIGD=$BUILD/mncr-eligd
 MODELS=${MNCR_MODELS:-$BUILD/models}
 AUDIT=$FLOW/audit.log
 ELIGD_PID=
+EVENTS_PID=
 FLOW_SERIAL=
 
 # The subscribers: the simulator's card certificates by serial number
@@ -65,11 +69,26 @@ flow_start() {
 		> "$FLOW/sim.log" 2>&1 &
 	wait_for 120 test -e "/dev/mncr/by-serial/$FLOW_SERIAL" || return 1
 	wait_for 10 test -s "$SIM_PKI/crl.pem" || return 1
+	events_start || return 1
 	eligd_db 2>> "$FLOW/eligd-admin.log" || return 1
 	eligd_start
 }
 
+# The reader's events (mode changes with their reasons, card in and out)
+# into the audit log. Each open file's queue starts at open: wait for it.
+events_start() {
+	"$MNCR" --reader "$FLOW_SERIAL" events --audit --file "$AUDIT" \
+		> /dev/null 2> "$FLOW/events.log" &
+	EVENTS_PID=$!
+	wait_for 20 sh -c "ls -l /proc/$EVENTS_PID/fd 2>/dev/null | grep -q /dev/mncr"
+}
+
 flow_stop() {
+	if [ -n "$EVENTS_PID" ]; then
+		kill "$EVENTS_PID" 2>/dev/null
+		wait "$EVENTS_PID" 2>/dev/null
+		EVENTS_PID=
+	fi
 	eligd_stop
 	sim "$FLOW_SERIAL" quit > /dev/null 2>&1
 	return 0

@@ -149,6 +149,8 @@ int qualify_hook_wait_removal(void *ctx)
 	struct mncr_event ev;
 	int ret;
 
+	/* The chip's part is over: power it off and let the slot go. */
+	qualify_card_close(q);
 	qualify_say(q, "waiting for the card to be removed ...");
 	for (;;) {
 		if (qualify_card_present(q) < 0)

@@ -178,6 +178,9 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	depmod -b $(or $(DESTDIR),/) $(KVER)
 	install -D -m 0644 udev/60-mncr.rules $(DESTDIR)/etc/udev/rules.d/60-mncr.rules
+	install -d $(DESTDIR)/etc/systemd/system
+	sed 's|@BINDIR@|$(PREFIX)/bin|' udev/mncr-audit@.service \
+		> $(DESTDIR)/etc/systemd/system/mncr-audit@.service
 	install -D -m 0755 $(O)/mncr $(DESTDIR)$(PREFIX)/bin/mncr
 	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)$(PREFIX)/bin/mncr-sim
 	$(if $(SVC_SRC),install -D -m 0755 $(O)/mncr-eligd $(DESTDIR)$(PREFIX)/bin/mncr-eligd)
@@ -186,6 +189,7 @@ install: all
 		install -D -m 0644 $(O)/$$mo $(DESTDIR)$(PREFIX)/share/$$mo || exit 1; done
 	$(if $(DESTDIR),,getent group mncr >/dev/null || groupadd --system mncr)
 	$(if $(DESTDIR),,udevadm control --reload 2>/dev/null || true)
+	$(if $(DESTDIR),,systemctl daemon-reload 2>/dev/null || true)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

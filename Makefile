@@ -39,7 +39,7 @@ PO_SRC := $(wildcard po/*.po)
 MO := $(PO_SRC:po/%.po=$(O)/locale/%/LC_MESSAGES/mncr.mo)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
-	fuzz accuracy bench-face demo install clean check-debug stress fuzz-ioctl \
+	fuzz accuracy bench-face bench-flow demo install clean check-debug stress fuzz-ioctl \
 	dkms-install
 
 all: module userspace
@@ -122,6 +122,12 @@ bench: all tests
 # mncr-sim and the models are there.
 bench-face: $(O)/bench/face_pipeline_bench $(O)/bench/face_bench
 	tests/bench/face_run
+
+# Card set -> identity verified, and APDU bytes, per face-mode qualify run
+# in the test bed (figures, no pass/fail): make bench-flow [FLOW_RUNS=N].
+FLOW_RUNS ?= 3
+bench-flow: all tests
+	$(VM_RUN) -- tests/bench/flow_bench.sh $(FLOW_RUNS)
 
 # The simulated reader end to end in the test bed: make demo [SCENARIO=1-8|NAME].
 SCENARIO ?= 2

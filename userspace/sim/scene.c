@@ -142,8 +142,8 @@ static void put_blend(struct mncr_face_image *img, int x, int y, double v,
 
 /*
  * Closes one eye (six landmarks, iBUG order: corner, two upper, corner,
- * two lower) by c: the upper lid, in skin tone, comes down to a dark lash
- * line that reaches the lower lid when c is 1.
+ * two lower) by c: the upper lid, in skin tone, comes down to a lash line
+ * that reaches the lower lid when c is 1.
  */
 static void paint_eyelid(struct mncr_face_image *img,
 			 const struct mncr_face_point *e,
@@ -172,7 +172,12 @@ static void paint_eyelid(struct mncr_face_image *img,
 			if (y <= edge - 1.0)
 				put_blend(img, x, y, skin_v - 6 * f, fade * fmin(1, 3 * c));
 			else
-				put_blend(img, x, y, 35, fade * c);	/* lashes */
+				/* The lash line: mid-grey, not black, as thin
+				 * lashes look at a camera's resolution; a black
+				 * line on a small face (Debian's astronaut.png)
+				 * kept the eye region as dark as the open iris.
+				 */
+				put_blend(img, x, y, 90, fade * c);
 		}
 	}
 }

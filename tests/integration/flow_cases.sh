@@ -15,7 +15,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/flow_lib.sh"
 
-CASES=${FLOW_CASES:-1 2 3 4 5 6 7 8 9}
+CASES=${FLOW_CASES:-1 2 3 4 5 6 7 9 10 8}
 # The face pipeline runs emulated (TCG) in the bed: one frame matched per
 # attempt, and fewer attempts where the count is not the point (flow_state's
 # unit tests check the default of 3). Liveness reads every frame of a run
@@ -217,6 +217,18 @@ if want 7; then
 		grep -q '電子証明書の有効期限が切れている' "$FLOW/c7expired.out"
 	check "7 revoked: the refusal names the revoked certificate" \
 		grep -q '電子証明書が失効している' "$FLOW/c7revoked.out"
+fi
+
+# ---- 10: PIN card, the patient chooses the PIN: the card signs the
+# service's challenge, and the service accepts the signature ----
+if want 10; then
+	insert pin
+	qualify c10 "pin|1234|yes|no|yes|no"
+	check "10 PIN mode: eligible (exit 0)" \
+		test "$QUALIFY_RC" = 0 -a "$(field c10 outcome)" = eligible -a "$(field c10 method)" = pin
+	check "10 the subscriber's 負担割合 from the service (030: 3割)" test "$(field c10 share)" = 030
+	check "10 consents as answered" \
+		test "$(field c10 consents.medication)$(field c10 consents.checkup)" = yesno
 fi
 
 # ---- 9: PIN-less, the holder's printed photo held up: it matches the card

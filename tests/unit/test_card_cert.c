@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +55,9 @@ static int ext(X509 *x, X509 *issuer, int nid, const char *v)
 	return ok;
 }
 
-static X509 *cert(EVP_PKEY *key, EVP_PKEY *ca_key, X509 *ca, long serial,
-		  const char *cn, long from, long to)
+/* A certificate for key issued by ca (NULL: self-signed, a root CA). */
+static X509 *issue(EVP_PKEY *key, EVP_PKEY *ca_key, X509 *ca, long serial,
+		   const char *cn, long from, long to, bool is_ca)
 {
 	X509 *x = X509_new();
 	X509_NAME *n = X509_get_subject_name(x);
@@ -70,11 +72,18 @@ static X509 *cert(EVP_PKEY *key, EVP_PKEY *ca_key, X509 *ca, long serial,
 	assert_true(X509_set_issuer_name(x, X509_get_subject_name(ca ? ca : x)));
 	assert_true(X509_set_pubkey(x, key));
 	assert_true(ext(x, ca ? ca : x, NID_basic_constraints,
-			ca ? "critical,CA:FALSE" : "critical,CA:TRUE"));
+			is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE"));
 	assert_true(ext(x, ca ? ca : x, NID_key_usage,
-			ca ? "critical,digitalSignature" : "critical,keyCertSign,cRLSign"));
+			is_ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature"));
 	assert_true(X509_sign(x, ca_key, EVP_sha256()) > 0);
 	return x;
+}
+
+/* A root CA when ca is NULL, else a card certificate from ca. */
+static X509 *cert(EVP_PKEY *key, EVP_PKEY *ca_key, X509 *ca, long serial,
+		  const char *cn, long from, long to)
+{
+	return issue(key, ca_key, ca, serial, cn, from, to, !ca);
 }
 
 static void der(X509 *x, uint8_t **out, size_t *len)
@@ -312,6 +321,51 @@ static void card_signature(void **state)
 			 -EBADMSG);
 }
 
+/*
+ * Root -> intermediate CA -> card: the card's EF 000B certificate as the
+ * intermediate completes the chain, and a hashed trust directory
+ * (c_rehash's HASH.0 names) serves as the store.
+ */
+static void two_levels_and_trust_dir(void **state)
+{
+	struct pki *k = *state;
+	EVP_PKEY *sub_key = EVP_EC_gen("P-256");
+	X509 *sub, *leaf;
+	uint8_t *sub_der = NULL, *leaf_der = NULL;
+	size_t sub_len, leaf_len;
+	char hashed[160], why[256];
+	struct mncr_cert_trust by_file = { k->ca_file, NULL, NULL, 0 };
+	struct mncr_cert_trust by_dir = { NULL, k->dir, NULL, 0 };
+
+	assert_non_null(sub_key);
+	sub = issue(sub_key, k->ca_key, k->ca, 10, "test JPKI sub CA", -DAY, 3650 * DAY, true);
+	leaf = issue(k->fx->key, sub_key, sub, 11, "card under sub CA", -DAY, 365 * DAY, false);
+	der(sub, &sub_der, &sub_len);
+	der(leaf, &leaf_der, &leaf_len);
+	snprintf(hashed, sizeof(hashed), "%s/%08lx.0", k->dir,
+		 X509_NAME_hash_ex(X509_get_subject_name(k->ca), NULL, NULL, NULL));
+	write_pem(hashed, k->ca);
+
+	assert_int_equal(mncr_cert_verify(leaf_der, leaf_len, sub_der, sub_len, &by_file,
+					  why, sizeof(why)), MNCR_CERT_OK);
+	assert_int_equal(mncr_cert_verify(leaf_der, leaf_len, sub_der, sub_len, &by_dir,
+					  why, sizeof(why)), MNCR_CERT_OK);
+	assert_int_equal(mncr_cert_verify(k->good, k->good_len, NULL, 0, &by_dir,
+					  why, sizeof(why)), MNCR_CERT_OK);
+	/* Without the intermediate there is no path to the root. */
+	assert_int_equal(mncr_cert_verify(leaf_der, leaf_len, NULL, 0, &by_file,
+					  why, sizeof(why)), MNCR_CERT_UNTRUSTED);
+	/* A leaf cannot stand in for a CA: the card as "intermediate". */
+	assert_int_equal(mncr_cert_verify(leaf_der, leaf_len, k->good, k->good_len,
+					  &by_file, why, sizeof(why)), MNCR_CERT_UNTRUSTED);
+	unlink(hashed);
+	OPENSSL_free(sub_der);
+	OPENSSL_free(leaf_der);
+	X509_free(sub);
+	X509_free(leaf);
+	EVP_PKEY_free(sub_key);
+}
+
 static void pem_text(void **state)
 {
 	struct pki *k = *state;
@@ -332,6 +386,7 @@ int main(void)
 		cmocka_unit_test(trust_store_errors),
 		cmocka_unit_test(check_time),
 		cmocka_unit_test(card_signature),
+		cmocka_unit_test(two_levels_and_trust_dir),
 		cmocka_unit_test(pem_text),
 	};
 

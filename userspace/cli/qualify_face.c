@@ -302,6 +302,8 @@ static int run_match(struct qualify *q, const struct run *r, unsigned int k,
 	return ret;
 }
 
+#define PROGRESS_MS	5000	/* a line at least this often in long steps */
+
 /* Liveness over the run's frames in order until it decides. */
 static int run_liveness(struct qualify *q, struct mncr_face_liveness *l,
 			const struct run *r, struct mncr_face_result *res,
@@ -309,7 +311,10 @@ static int run_liveness(struct qualify *q, struct mncr_face_liveness *l,
 {
 	struct mncr_face_pipeline_opts o;
 	int state = MNCR_FACE_LIVENESS_PENDING;
+	double next_say = PROGRESS_MS;
+	struct timespec t0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	mncr_face_pipeline_opts_default(&o);
 	o.embed = 0;
 	*judged = 0;
@@ -327,6 +332,11 @@ static int run_liveness(struct qualify *q, struct mncr_face_liveness *l,
 			return state;
 		if (state != MNCR_FACE_LIVENESS_PENDING)
 			break;
+		/* Slow machines take seconds a frame: show it is working. */
+		if (qualify_ms_since(&t0) >= next_say) {
+			qualify_say(q, "liveness: %u of %u frames looked at ...", *judged, r->n);
+			next_say += PROGRESS_MS;
+		}
 	}
 	return state;
 }

@@ -14,6 +14,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/flow_lib.sh"
+touch "$FLOW/.start"
 
 CASES=${FLOW_CASES:-1 2 3 4 5 6 7 9 10 8}
 # The face pipeline runs emulated (TCG) in the bed: one frame matched per
@@ -259,6 +260,13 @@ if want 8; then
 	check "8 tampered log: mncr log verify fails (exit 1)" test $? = 1
 	check "8 and names the line" grep -q 'TAMPERED at line 3' "$FLOW/verify.out"
 fi
+
+# The holder's name (見本 in every simulated card's 氏名 and 住所) only in
+# the session folder (--claim-dir, transcripts): nothing else written.
+leaked=$(find /tmp /var/tmp /dev/shm -type f -newer "$FLOW/.start" ! -path "$FLOW/*" \
+	-print0 2>/dev/null | xargs -0 -r grep -lsF '見本')
+check "no patient data in temporary files outside the session folder${leaked:+: $leaked}" \
+	test -z "$leaked"
 
 flow_stop
 if [ "$FAILED" != 0 ]; then

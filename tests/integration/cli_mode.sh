@@ -53,6 +53,11 @@ holder=$!
 wait_for 5 mode_is visual
 check "mode visual takes effect" mode_is visual
 check "sysfs shows visual" grep -qx visual /sys/class/mncr/"$(basename "$(node CLI1)")"/mode
+check "mode --json: visual, held (not detached)" python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["mode"] == "visual" and d["reader"].startswith("mncr") and d["detached"] is False, d
+' <<<"$("$MNCR" mode --json)"
 sim CLI1 remove >/dev/null
 wait "$holder"
 check "holder exits 0 at card removal" test $? -eq 0

@@ -92,6 +92,7 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "audit", no_argument, NULL, 'a' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *usage =
@@ -102,8 +103,11 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 	int fd, ret, c;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "jn:af:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jn:af:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
 		case 'a':
 			audit = "";
 			break;

@@ -277,6 +277,10 @@ int cmd_face(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+		fputs(USAGE, stdout);
+		return EXIT_OK;
+	}
 	argv++;
 	argc--;
 	while ((opt = getopt_long(argc, argv, "ajh", opts, NULL)) != -1) {

@@ -180,6 +180,7 @@ int cmd_mode(struct cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "detach", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *usage =
@@ -193,8 +194,11 @@ int cmd_mode(struct cli *cli, int argc, char **argv)
 	int c, ret, fd;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "jt:d", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jt:dh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
 		case 'j':
 			cli->json = true;
 			break;

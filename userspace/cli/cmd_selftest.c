@@ -209,6 +209,7 @@ int cmd_selftest(struct cli *cli, int argc, char **argv)
 		{ "key", required_argument, NULL, O_KEY },
 		{ "service-name", required_argument, NULL, O_SNAME },
 		{ "models", required_argument, NULL, O_MODELS },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct qualify_opts o = {
@@ -223,8 +224,11 @@ int cmd_selftest(struct cli *cli, int argc, char **argv)
 	struct mncr_reader r;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'h':
+			puts("usage: mncr selftest [--models DIR] [--service HOST:PORT --service-ca PEM --cert PEM --key PEM] [--json]");
+			return EXIT_OK;
 		case 'j': cli->json = true; break;
 		case O_SERVICE: o.service = optarg; break;
 		case O_SCA: o.service_ca = optarg; break;

@@ -97,12 +97,17 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct mncr_reader readers[MNCR_MAX_READERS];
 	int n, c;
 
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("usage: mncr status [--json]\n");
+			return EXIT_OK;
+		}
 		if (c != 'j') {
 			fprintf(stderr, "usage: mncr status [--json]\n");
 			return EXIT_USAGE;

@@ -2,12 +2,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libusb.h>
 #include <openssl/crypto.h>
 
 #include "ccid.h"
+#include "clock_ms.h"
 
 #define READER_VID	0x1209
 #define READER_PID	0x0001
@@ -312,14 +312,6 @@ bool mncr_ccid_extended(const struct mncr_ccid *c)
 	return (c->desc.features & CCID_FEAT_LEVEL_MASK) == CCID_FEAT_EXT_APDU;
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /*
  * Sends one command and reads replies until one is not a time extension,
  * for at most MAX_BUSY_MS. The reply is in c->buf, described by *m.
@@ -332,7 +324,7 @@ static int exchange(struct mncr_ccid *c, uint8_t type, const uint8_t p[3],
 	size_t n = mncr_ccid_encode(c->buf, MNCR_CCID_MAX_MSG, type, 0, seq, p,
 				    data, len);
 	int r, got, stale = 0;
-	long long start = now_ms();
+	uint64_t start = mncr_now_ms();
 
 	if (!n || (c->desc.max_msg && n > c->desc.max_msg))
 		return -EMSGSIZE;
@@ -358,7 +350,7 @@ static int exchange(struct mncr_ccid *c, uint8_t type, const uint8_t p[3],
 		if (r != -EAGAIN)
 			return r;
 		c->time_ext++;
-		if (now_ms() - start > MAX_BUSY_MS)
+		if (mncr_now_ms() - start > MAX_BUSY_MS)
 			return -ETIMEDOUT;
 	}
 }

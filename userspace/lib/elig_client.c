@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "clock_ms.h"
 #include "elig_conn.h"
 #include "elig_dial.h"
 #include "elig_http.h"
@@ -322,7 +323,7 @@ static enum mncr_elig_status exchange(struct mncr_elig_client *c,
 				close(fd);
 			return set_err(err, MNCR_ELIG_LOCAL, "TLS setup failed");
 		}
-		r = mncr_elig_conn_handshake(&conn, mncr_elig_now_ms() +
+		r = mncr_elig_conn_handshake(&conn, mncr_now_ms() +
 					     c->handshake_ms);
 		if (r == -EPROTO) {
 			set_err(err, MNCR_ELIG_TLS, "%s", conn.error);
@@ -337,7 +338,7 @@ static enum mncr_elig_status exchange(struct mncr_elig_client *c,
 		}
 		/* From here on the service may act on what we send. */
 		why[0] = '\0';
-		deadline = mncr_elig_now_ms() + c->io_ms;
+		deadline = mncr_now_ms() + c->io_ms;
 		r = mncr_elig_conn_write(&conn, head, (size_t)head_len,
 					 deadline);
 		if (!r)

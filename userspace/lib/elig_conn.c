@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "elig_conn.h"
+#include "clock_ms.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -7,27 +8,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 
 #define CHUNK 4096
 
-uint64_t mncr_elig_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Waits for events on fd until deadline: 0 or -ETIMEDOUT. */
 static int wait_fd(int fd, short events, uint64_t deadline)
 {
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = events };
-		uint64_t now = mncr_elig_now_ms();
+		uint64_t now = mncr_now_ms();
 		int r;
 
 		if (now >= deadline)
@@ -246,7 +238,7 @@ int mncr_elig_conn_write(struct mncr_elig_conn *c, const void *buf,
 
 void mncr_elig_conn_close(struct mncr_elig_conn *c, unsigned int linger_ms)
 {
-	uint64_t deadline = mncr_elig_now_ms() + linger_ms;
+	uint64_t deadline = mncr_now_ms() + linger_ms;
 	uint8_t buf[CHUNK];
 
 	if (!c->ssl)

@@ -25,9 +25,6 @@ struct mncr_elig_conn {
 	char error[200];	/* what went wrong last, for logs */
 };
 
-/* CLOCK_MONOTONIC in milliseconds: deadlines are on this clock. */
-uint64_t mncr_elig_now_ms(void);
-
 /*
  * Sets up c over the connected socket fd (made non-blocking here) with a
  * new SSL from ctx in client or server role. On success c owns fd; the

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "elig_conn.h"
+#include "clock_ms.h"
 
 /* One address: 0 with *fd connected, or -errno. */
 static int try_one(const struct addrinfo *ai, uint64_t deadline, int *fd)
@@ -35,7 +35,7 @@ static int try_one(const struct addrinfo *ai, uint64_t deadline, int *fd)
 	}
 	for (;;) {
 		struct pollfd p = { .fd = s, .events = POLLOUT };
-		uint64_t now = mncr_elig_now_ms();
+		uint64_t now = mncr_now_ms();
 		int r;
 
 		if (now >= deadline) {
@@ -70,7 +70,7 @@ int mncr_elig_dial(const char *host, const char *port,
 		.ai_socktype = SOCK_STREAM,
 		.ai_flags = AI_NUMERICSERV,
 	}, *res = NULL;
-	uint64_t deadline = mncr_elig_now_ms() + timeout_ms;
+	uint64_t deadline = mncr_now_ms() + timeout_ms;
 	int fd = -1, ret = -EHOSTUNREACH, g;
 
 	g = getaddrinfo(host, port, &hints, &res);

@@ -10,7 +10,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "elig_conn.h"
+#include "clock_ms.h"
 
 /* Outstanding challenges one reader may hold; older ones are dropped. */
 #define PER_READER 16
@@ -19,7 +19,7 @@ struct entry {
 	bool used;
 	uint8_t reader[ELIGD_READER_ID_LEN];
 	uint8_t nonce[MNCR_ELIG_CHALLENGE_LEN];
-	uint64_t issued, expires;	/* mncr_elig_now_ms() */
+	uint64_t issued, expires;	/* mncr_now_ms() */
 };
 
 struct eligd_challenges {
@@ -96,7 +96,7 @@ int eligd_challenge_issue(struct eligd_challenges *t,
 			  const uint8_t reader[ELIGD_READER_ID_LEN],
 			  uint8_t nonce[MNCR_ELIG_CHALLENGE_LEN])
 {
-	uint64_t now = mncr_elig_now_ms();
+	uint64_t now = mncr_now_ms();
 	struct entry *e;
 
 	if (RAND_bytes(nonce, MNCR_ELIG_CHALLENGE_LEN) != 1)
@@ -116,7 +116,7 @@ int eligd_challenge_take(struct eligd_challenges *t,
 			 const uint8_t reader[ELIGD_READER_ID_LEN],
 			 const uint8_t nonce[MNCR_ELIG_CHALLENGE_LEN])
 {
-	uint64_t now = mncr_elig_now_ms();
+	uint64_t now = mncr_now_ms();
 	int ret = -ENOENT;
 
 	pthread_mutex_lock(&t->lock);

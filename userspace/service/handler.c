@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 
 #include "api.h"
+#include "clock_ms.h"
 #include "elig_conn.h"
 #include "elig_http.h"
 #include "elig_message.h"
@@ -152,7 +153,7 @@ void eligd_handle(struct eligd_service *s, int fd, const char *addr)
 		close(fd);
 		return;
 	}
-	if (mncr_elig_conn_handshake(&c, mncr_elig_now_ms() +
+	if (mncr_elig_conn_handshake(&c, mncr_now_ms() +
 				     o->handshake_timeout * 1000ULL) ||
 	    peer_identity(c.ssl, &peer)) {
 		eligd_info("%s: handshake refused: %s", addr, c.error);
@@ -163,7 +164,7 @@ void eligd_handle(struct eligd_service *s, int fd, const char *addr)
 	reply.body = OPENSSL_zalloc(reply.cap);
 	if (!rq.buf || !reply.body)
 		goto close;
-	status = read_request(&c, &rq, mncr_elig_now_ms() + o->timeout * 1000ULL,
+	status = read_request(&c, &rq, mncr_now_ms() + o->timeout * 1000ULL,
 			      why, sizeof(why));
 	if (status < 0) {
 		eligd_info("%s (%s): %s", addr, peer.name, why);
@@ -177,7 +178,7 @@ void eligd_handle(struct eligd_service *s, int fd, const char *addr)
 		eligd_api_handle(s, &peer, &rq.head, rq.buf + rq.head_len,
 				 rq.head.content_length, &reply);
 	}
-	respond(&c, &reply, mncr_elig_now_ms() + o->timeout * 1000ULL);
+	respond(&c, &reply, mncr_now_ms() + o->timeout * 1000ULL);
 close:
 	mncr_elig_conn_close(&c, LINGER_MS);
 	/* Both held card data or insurance data. */

@@ -11,7 +11,7 @@
 #include <openssl/sha.h>
 
 #include "api.h"
-#include "elig_conn.h"
+#include "clock_ms.h"
 #include "elig_fields.h"
 #include "elig_message.h"
 #include "elig_sig.h"
@@ -192,7 +192,7 @@ static void answer(struct job *j)
 	memcpy(q->institution_code, j->req.institution_code,
 	       sizeof(q->institution_code));
 	q->consents = j->req.consents;
-	q->processing_ms = (uint32_t)(mncr_elig_now_ms() - j->started);
+	q->processing_ms = (uint32_t)(mncr_now_ms() - j->started);
 	j->reply->status = 200;
 	if (mncr_elig_response_encode(&resp, j->reply->body, j->reply->cap,
 				      &j->reply->len, why, sizeof(why))) {
@@ -221,7 +221,7 @@ void eligd_qualify(struct eligd_service *s, const struct eligd_peer *peer,
 	j->s = s;
 	j->peer = peer;
 	j->reply = reply;
-	j->started = mncr_elig_now_ms();
+	j->started = mncr_now_ms();
 	if (mncr_elig_request_parse(body, len, &j->req, why, sizeof(why))) {
 		eligd_info("%s: bad request: %s", peer->name, why);
 		eligd_api_error(reply, 400, NULL, "bad_request", "%s", why);

@@ -201,7 +201,7 @@ u32 mncr_effective_timeout_ms(u32 ms);
 void mncr_lease_work(struct work_struct *work);
 long mncr_ioctl_get_mode(struct mncr_dev *dev, void __user *argp);
 long mncr_ioctl_set_mode(struct mncr_file *f, void __user *argp);
-void mncr_mode_init(struct mncr_dev *dev, u32 device_mode);
+int mncr_mode_init(struct mncr_dev *dev, u32 device_mode);
 void mncr_mode_file_closed(struct mncr_file *f);
 void mncr_mode_end(struct mncr_dev *dev, u32 reason);
 void mncr_mode_device_changed(struct mncr_dev *dev, u32 mode);

@@ -213,7 +213,13 @@ static int mncr_probe(struct usb_interface *intf,
 		ret = -ENODEV;
 		goto err;
 	}
-	mncr_mode_init(dev, dev->mode);
+	ret = mncr_mode_init(dev, dev->mode);
+	if (ret) {
+		dev_err(&intf->dev, "cannot end the reader's visual mode: %d\n",
+			ret);
+		ret = -ENODEV;
+		goto err_lease;
+	}
 
 	minor = ida_alloc_max(&mncr_ida, MNCR_MAX_DEVICES - 1, GFP_KERNEL);
 	if (minor < 0) {

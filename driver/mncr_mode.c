@@ -15,15 +15,24 @@
  * a device-initiated visual mode has no holder but the same timeout and
  * card-session limits. At probe the reader is put back to AUTO.
  *
+ * The driver and the reader must not disagree about the mode: a mode
+ * command whose answer is lost may have run, so after one the driver
+ * re-reads the reader and switches it to AUTO if it is visual with no
+ * lease here, or resets a reader that no longer answers.
+ *
  * All state here is under dev->mode_lock, taken before io_mutex (see the
  * lock ordering in mncr.h).
  */
 
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/uaccess.h>
 
 #include "mncr.h"
+
+#define MNCR_RESYNC_TRIES	3	/* rounds before the reader is reset */
+#define MNCR_RESYNC_BACKOFF_MS	100	/* then 200 ms between rounds */
 
 /* Lease length for a request of @ms (0: the reader's default), capped. */
 u32 mncr_effective_timeout_ms(u32 ms)
@@ -43,9 +52,80 @@ static void mncr_lease_arm(struct mncr_dev *dev, u32 ms)
 }
 
 /*
+ * A failed mode command whose answer was lost or unreadable may or may not
+ * have run on the reader. A status answer (busy, bad argument, ...) means
+ * it did not, and -ENODEV means the reader is gone (it starts in AUTO).
+ */
+static bool mncr_answer_lost(int err)
+{
+	return err == -ETIMEDOUT || err == -EPROTO || err == -EIO;
+}
+
+/*
+ * Re-read the reader's mode and switch it to AUTO while it reports visual,
+ * MNCR_RESYNC_TRIES rounds with back-off. Returns 0 once the reader said
+ * AUTO (*was_visual: it had to be switched), else the last error.
+ */
+static int mncr_reader_to_auto(struct mncr_dev *dev, u32 reason,
+			       bool *was_visual)
+{
+	u32 mode, card;
+	int i, ret = -EIO;
+
+	*was_visual = false;
+	for (i = 0; i < MNCR_RESYNC_TRIES; i++) {
+		if (i)
+			msleep(MNCR_RESYNC_BACKOFF_MS << (i - 1));
+		ret = mncr_dev_get_status(dev, &mode, &card);
+		if (!ret && mode == MNCR_MODE_AUTO)
+			return 0;
+		if (!ret) {
+			*was_visual = true;
+			ret = mncr_dev_set_mode(dev, MNCR_MODE_AUTO, reason);
+			if (!ret)
+				return 0;
+		}
+		if (ret == -ENODEV)
+			break;
+	}
+	return ret;
+}
+
+/*
+ * mode_lock held, the driver's mode AUTO: a mode command failed with @err,
+ * so the reader may be in visual mode with no lease here, where nothing
+ * would ever end it. Bring it to AUTO; a reader that does not answer is
+ * reset, which ends visual mode (device-protocol.rst), except on the way
+ * to sleep. Listeners get DEVICE_ERROR, and MODE_CHANGED (RESYNC) when the
+ * reader was found visual or reset. Returns 0 once the reader said AUTO.
+ */
+static int mncr_resync_locked(struct mncr_dev *dev, int err, u32 reason)
+{
+	bool was_visual;
+	int ret;
+
+	lockdep_assert_held(&dev->mode_lock);
+	mncr_emit(dev, MNCR_EV_DEVICE_ERROR, -err);
+	if (!mncr_answer_lost(err) || dev->disconnected)
+		return err;
+	ret = mncr_reader_to_auto(dev, MNCR_REASON_RESYNC, &was_visual);
+	if (ret && ret != -ENODEV && reason != MNCR_REASON_SUSPEND) {
+		dev_warn(&dev->intf->dev,
+			 "reader does not answer (%d): resetting it to end visual mode\n",
+			 ret);
+		usb_queue_reset_device(dev->intf);
+		was_visual = true;
+	}
+	if (was_visual)
+		mncr_emit(dev, MNCR_EV_MODE_CHANGED, MNCR_REASON_RESYNC);
+	return ret;
+}
+
+/*
  * mode_lock held: end visual mode for @reason. Unless the reader is gone,
  * tell the device first; whether or not it obeys, the driver's mode is
- * AUTO afterwards, and a failure is reported as MNCR_EV_DEVICE_ERROR.
+ * AUTO afterwards, and a failure is resynchronised (above). Returns 0 once
+ * the reader confirmed AUTO.
  */
 static int mncr_revert_locked(struct mncr_dev *dev, u32 reason,
 			      bool tell_device)
@@ -65,7 +145,7 @@ static int mncr_revert_locked(struct mncr_dev *dev, u32 reason,
 	if (ret) {
 		dev_dbg(&dev->intf->dev, "revert (reason %u) not confirmed: %d\n",
 			reason, ret);
-		mncr_emit(dev, MNCR_EV_DEVICE_ERROR, -ret);
+		ret = mncr_resync_locked(dev, ret, reason);
 	}
 	return ret;
 }
@@ -89,16 +169,21 @@ void mncr_lease_work(struct work_struct *work)
 /*
  * Probe: no lease exists on this host yet, so a reader still in visual
  * mode (e.g. unplugged while leased, which it could not be told) is put
- * back to AUTO with reason UNPLUG. Nobody has the node open yet.
+ * back to AUTO with reason UNPLUG. Nobody has the node open yet. A reader
+ * that cannot be brought to AUTO is refused.
  */
-void mncr_mode_init(struct mncr_dev *dev, u32 device_mode)
+int mncr_mode_init(struct mncr_dev *dev, u32 device_mode)
 {
+	bool was_visual;
+	int ret = 0;
+
 	mutex_lock(&dev->mode_lock);
 	if (device_mode == MNCR_MODE_VISUAL &&
 	    mncr_dev_set_mode(dev, MNCR_MODE_AUTO, MNCR_REASON_UNPLUG))
-		dev_dbg(&dev->intf->dev, "cannot end stale visual mode\n");
+		ret = mncr_reader_to_auto(dev, MNCR_REASON_UNPLUG, &was_visual);
 	dev->mode = MNCR_MODE_AUTO;
 	mutex_unlock(&dev->mode_lock);
+	return ret;
 }
 
 long mncr_ioctl_get_mode(struct mncr_dev *dev, void __user *argp)
@@ -155,8 +240,12 @@ long mncr_ioctl_set_mode(struct mncr_file *f, void __user *argp)
 	} else {
 		ret = mncr_dev_set_mode(dev, MNCR_MODE_VISUAL,
 					MNCR_REASON_REQUEST);
-		if (ret)
+		if (ret) {
+			/* it may have run: never leave it visual, unleased */
+			if (ret != -ENODEV)
+				mncr_resync_locked(dev, ret, MNCR_REASON_REQUEST);
 			goto out;
+		}
 		WRITE_ONCE(dev->mode, MNCR_MODE_VISUAL);
 		mncr_emit(dev, MNCR_EV_MODE_CHANGED, MNCR_REASON_REQUEST);
 	}

@@ -148,6 +148,14 @@ static void test_mode(int fd, int ro_fd)
 	m = (struct mncr_mode){ .mode = MNCR_MODE_AUTO };
 	expect_err("set_mode_auto", ioctl(fd, MNCR_IOC_SET_MODE, &m), 0);
 	expect_err("set_mode_auto_again", ioctl(fd, MNCR_IOC_SET_MODE, &m), 0);
+	/* AUTO takes the flags VISUAL takes (DETACH, ignored), nothing else */
+	m = (struct mncr_mode){ .mode = MNCR_MODE_AUTO, .flags = 2 };
+	expect_err("set_mode_auto_bad_flag", ioctl(fd, MNCR_IOC_SET_MODE, &m),
+		   EINVAL);
+	m = (struct mncr_mode){ .mode = MNCR_MODE_AUTO,
+				.flags = MNCR_MODE_F_DETACH, .timeout_ms = 7 };
+	expect_err("set_mode_auto_detach_ignored",
+		   ioctl(fd, MNCR_IOC_SET_MODE, &m), 0);
 	expect_err("get_mode_after_auto", ioctl(fd, MNCR_IOC_GET_MODE, &m), 0);
 	result("mode_is_auto", m.mode == MNCR_MODE_AUTO, "mode %ld%ld", m.mode, 0);
 }
@@ -280,8 +288,14 @@ static void test_match(int fd, int ro_fd)
 
 			*rom = m;
 			mprotect(rom, (size_t)pagesz, PROT_READ);
+			scores[0] = INT32_MAX;	/* no 16-d int8 score is this */
 			CASE("struct_readonly", ioctl(fd, MNCR_IOC_MATCH, rom),
 			     EFAULT);
+			/* driver-abi.rst: flags go back last, after the scores */
+			snprintf(name, sizeof(name), "match_%s_struct_readonly_scored",
+				 path[k]);
+			result(name, scores[0] != INT32_MAX, "score %ld%ld",
+			       (long)scores[0], 0);
 			munmap(rom, (size_t)pagesz);
 		}
 		/* flags written back */

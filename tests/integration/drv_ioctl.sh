@@ -46,8 +46,9 @@ ctl I1 engine on >/dev/null
 out=$("$TOOL" match "$node" 64 1 8 device)
 expect match_engine_on_device 0x10000 "$(kv flags "$out")"
 
-# --- after unplug every ioctl is ENODEV ---
+# --- after unplug every ioctl is ENODEV, after the earlier checks ---
 exec 3<>"$node"
+exec 4<"$node"
 quit_sim I1
 wait_for 10 test ! -e "$node"
 for a in info getmode cardfront; do
@@ -56,5 +57,9 @@ done
 expect unplugged_setmode ENODEV "$(errno_of "$TOOL" setmode fd:3 visual)"
 expect unplugged_match ENODEV "$(errno_of "$TOOL" match fd:3 16 1 1 kernel)"
 expect unplugged_open ENOENT "$(errno_of "$TOOL" info "$node")"
-exec 3<&-
+expect unplugged_unknown_cmd_enotty ENOTTY "$(errno_of "$TOOL" badcmd fd:3)"
+expect unplugged_readonly_setmode_ebadf EBADF "$(errno_of "$TOOL" setmode fd:4 visual)"
+expect unplugged_readonly_cardfront_ebadf EBADF "$(errno_of "$TOOL" cardfront fd:4)"
+expect unplugged_read0_einval EINVAL "$(errno_of "$TOOL" read0 fd:3)"
+exec 3<&- 4<&-
 drv_finish

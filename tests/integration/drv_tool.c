@@ -18,6 +18,8 @@
  *   drv_tool match NODE DIM N_PROBE N_REF kernel|device
  *   drv_tool renew NODE MS1 MS2               lease twice on one file
  *   drv_tool lazy NODE SLEEP_MS               open, sleep, then read all
+ *   drv_tool badcmd NODE                      an ioctl number mncr lacks
+ *   drv_tool read0 NODE                       read(fd, buf, 0)
  *
  * NODE may be fd:N, a descriptor the script opened (e.g. exec 3<>NODE).
  *
@@ -392,6 +394,27 @@ static int cmd_lazy(const char *node, int sleep_ms)
 	return 0;
 }
 
+static int cmd_badcmd(const char *node)
+{
+	int fd = open_node(node, O_RDONLY);
+
+	if (ioctl(fd, _IO(MNCR_IOC_MAGIC, 0x7f)) < 0)
+		return fail_errno("ioctl 0x7f");
+	printf("ok\n");
+	return 0;
+}
+
+static int cmd_read0(const char *node)
+{
+	int fd = open_node(node, O_RDONLY | O_NONBLOCK);
+	char b;
+
+	if (read(fd, &b, 0) < 0)
+		return fail_errno("read 0");
+	printf("ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -433,6 +456,10 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "renew") == 0 && argc >= 5)
 		return cmd_renew(argv[2], (unsigned int)atoi(argv[3]),
 				 (unsigned int)atoi(argv[4]));
+	if (strcmp(cmd, "badcmd") == 0)
+		return cmd_badcmd(argv[2]);
+	if (strcmp(cmd, "read0") == 0)
+		return cmd_read0(argv[2]);
 	if (strcmp(cmd, "lazy") == 0 && argc >= 4)
 		return cmd_lazy(argv[2], atoi(argv[3]));
 usage:

@@ -36,6 +36,8 @@ static void test_events_and_reasons(void **state)
 	assert_string_equal(mncr_event_name(1000), "unknown");
 	assert_string_equal(mncr_reason_name(MNCR_REASON_HOLDER_CLOSED), "holder_closed");
 	assert_string_equal(mncr_reason_name(MNCR_REASON_CARD_REMOVED), "card_removed");
+	assert_string_equal(mncr_reason_name(MNCR_REASON_RESYNC), "resync");
+	assert_string_equal(mncr_reason_name(MNCR_REASON_RESYNC + 1), "unknown");
 	assert_string_equal(mncr_reason_name(0xffffffff), "unknown");
 	assert_string_equal(mncr_reason_text(MNCR_REASON_TIMEOUT),
 			    "the visual-mode time limit ran out");

@@ -57,6 +57,7 @@ static int set_mode(int fd, const struct mncr_reader *r, uint32_t mode,
 		    uint32_t timeout_ms, uint32_t flags)
 {
 	int ret = mncr_device_set_mode(fd, mode, timeout_ms, flags);
+	struct mncr_mode now;
 
 	if (ret == 0)
 		return EXIT_OK;
@@ -66,6 +67,10 @@ static int set_mode(int fd, const struct mncr_reader *r, uint32_t mode,
 	else
 		fprintf(stderr, "mncr: %s: cannot switch to %s: %s\n", r->name,
 			mncr_mode_name(mode), strerror(-ret));
+	/* the driver has re-read the reader after a failure: say where it is */
+	if (ret != -EBUSY && ret != -ENODEV && mncr_device_get_mode(fd, &now) == 0)
+		fprintf(stderr, "mncr: %s: the reader is in %s mode\n", r->name,
+			mncr_mode_name(now.mode));
 	return cli_exit_for(ret);
 }
 

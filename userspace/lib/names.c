@@ -29,6 +29,7 @@ static const char *const reason_names[] = {
 	[MNCR_REASON_UNPLUG] = "unplug",
 	[MNCR_REASON_SUSPEND] = "suspend",
 	[MNCR_REASON_DEVICE] = "device",
+	[MNCR_REASON_RESYNC] = "resync",
 };
 
 static const char *const reason_texts[] = {
@@ -39,6 +40,7 @@ static const char *const reason_texts[] = {
 	[MNCR_REASON_UNPLUG] = "the reader was unplugged",
 	[MNCR_REASON_SUSPEND] = "the reader was suspended",
 	[MNCR_REASON_DEVICE] = "changed on the reader itself",
+	[MNCR_REASON_RESYNC] = "a mode command's answer was lost; the reader was set back to auto",
 };
 
 const char *mncr_mode_name(uint32_t mode)

@@ -115,6 +115,7 @@ struct mncr_match {
 #define MNCR_REASON_UNPLUG	5	/* reader disconnected */
 #define MNCR_REASON_SUSPEND	6	/* reader suspended */
 #define MNCR_REASON_DEVICE	7	/* changed on the device itself */
+#define MNCR_REASON_RESYNC	8	/* answer lost: reader set back to AUTO */
 
 struct mncr_event {
 	__u32 type;		/* MNCR_EV_* */

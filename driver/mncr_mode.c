@@ -242,7 +242,7 @@ long mncr_ioctl_set_mode(struct mncr_file *f, void __user *argp)
 					MNCR_REASON_REQUEST);
 		if (ret) {
 			/* it may have run: never leave it visual, unleased */
-			if (ret != -ENODEV)
+			if (mncr_answer_lost(ret))
 				mncr_resync_locked(dev, ret, MNCR_REASON_REQUEST);
 			goto out;
 		}

@@ -39,7 +39,8 @@ PO_SRC := $(wildcard po/*.po)
 MO := $(PO_SRC:po/%.po=$(O)/locale/%/LC_MESSAGES/mncr.mo)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
-	fuzz accuracy bench-face bench-flow demo install clean check-debug stress fuzz-ioctl \
+	fuzz accuracy bench-face bench-flow demo install clean check-debug check-kernels \
+	stress fuzz-ioctl \
 	dkms-install
 
 all: module userspace
@@ -153,6 +154,12 @@ VM_RUN := tests/vm/run --udev-rules udev/60-mncr.rules --timeout 0
 check-debug: userspace tests
 	tests/vm/debug-kernel
 	MNCR_VM_KERNEL=$$(tests/vm/debug-kernel --print-dir) tests/check --vm
+
+# The driver, simulator, card, camera and flow suites on the installed
+# kernel and on Debian's other supported one (tests/vm/kernels fetches it,
+# never installs it): make check-kernels [KERNEL_SUITES=bookworm-backports].
+check-kernels: all tests
+	tests/vm/check-kernels $(KERNEL_SUITES)
 
 stress: all tests
 	$(VM_RUN) --env MNCR_STRESS_CYCLES=$(STRESS_CYCLES) -- tests/integration/stress_plug.sh

@@ -83,6 +83,10 @@ static int read_request(struct mncr_elig_conn *c, struct request *rq,
 		if (rq->head_len)
 			continue;
 		rq->head_len = mncr_elig_http_head_len(rq->buf, rq->len);
+		if (rq->head_len == -EINVAL) {
+			snprintf(why, why_len, "bare CR or LF in the head");
+			return 400;
+		}
 		if (rq->head_len < 0) {
 			snprintf(why, why_len, "request head too large");
 			return 431;
@@ -93,6 +97,7 @@ static int read_request(struct mncr_elig_conn *c, struct request *rq,
 						 &rq->head, why, why_len);
 		if (r)
 			return r == -EMSGSIZE ? 431 : r == -ENOTSUP ? 501 :
+			       r == -EFBIG ? 413 :
 			       r == -EPROTONOSUPPORT ? 505 : 400;
 		if (rq->head.content_length > MNCR_ELIG_BODY_MAX) {
 			snprintf(why, why_len, "body larger than %d bytes",

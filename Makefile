@@ -86,7 +86,8 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 # The service's end-to-end test starts the real service.
-$(O)/tests/test_elig_service $(O)/asan/tests/test_elig_service: | $(O)/mncr-eligd
+$(O)/tests/test_elig_service $(O)/asan/tests/test_elig_service \
+$(O)/tests/test_elig_robust $(O)/asan/tests/test_elig_robust: | $(O)/mncr-eligd
 
 $(O)/asan/tests/%: $(O)/asan/tests/unit/%.o $(O)/asan/libmncr.a
 	@mkdir -p $(dir $@)

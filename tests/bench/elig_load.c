@@ -14,6 +14,7 @@
  * Prints requests/s, median and p99 latency, and failures.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -153,6 +154,23 @@ static long rss_kib(const char *pid)
 	return kib;
 }
 
+static int open_fds(const char *pid)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)))
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -202,7 +220,8 @@ int main(int argc, char **argv)
 		sleep(2);
 		if (argc > 6)
 			printf("service RSS with %d idle connections: %ld "
-			       "KiB\n", idle, rss_kib(argv[6]));
+			       "KiB, %d descriptors open\n", idle,
+			       rss_kib(argv[6]), open_fds(argv[6]));
 	}
 	t0 = mncr_now_ms();
 	for (unsigned int i = 0; i < readers; i++)

@@ -181,8 +181,17 @@ static void finish(struct eligd_conn *c)
 		close_now(c);
 }
 
+struct eligd_unauth *eligd_conn_unauth(struct eligd_conn *c)
+{
+	return &c->unauth;
+}
+
 void eligd_conn_evict(struct eligd_conn *c, const char *why)
 {
+	if (SSL_is_init_finished(c->ssl)) {
+		eligd_sources_remove(c->srv->sources, &c->unauth);
+		return;
+	}
 	eligd_info("%s: closed before its handshake ended: %s", c->peer.addr,
 		   why);
 	close_now(c);
@@ -410,13 +419,11 @@ void eligd_conn_answer(struct eligd_conn *c)
 }
 
 struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
-				  const struct sockaddr *a,
-				  struct eligd_unauth **evict)
+				  const struct sockaddr *a)
 {
 	struct eligd_conn *c = calloc(1, sizeof(*c));
 	int one = 1;
 
-	*evict = NULL;
 	if (!c) {
 		close(fd);
 		return NULL;
@@ -435,7 +442,7 @@ struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
 		c->bev = bufferevent_openssl_socket_new(srv->base, fd, c->ssl,
 						BUFFEREVENT_SSL_ACCEPTING,
 						BEV_OPT_DEFER_CALLBACKS);
-	if (!c->bev || eligd_sources_add(srv->sources, a, &c->unauth, evict)) {
+	if (!c->bev || eligd_sources_add(srv->sources, a, &c->unauth)) {
 		eligd_err("%s: no memory for the connection", c->peer.addr);
 		if (c->bev)
 			bufferevent_free(c->bev);
@@ -444,7 +451,6 @@ struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
 			event_free(c->timer);
 		close(fd);
 		free(c);
-		*evict = NULL;
 		return NULL;
 	}
 	srv->conns++;

@@ -17,17 +17,19 @@
 
 struct eligd_conn;
 
-/*
- * Takes the accepted socket fd. Returns the connection, or NULL (fd
- * closed). *evict: an older connection from the same address to close.
- */
+/* Takes the accepted socket fd. The connection, or NULL (fd closed). */
 struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
-				  const struct sockaddr *a,
-				  struct eligd_unauth **evict);
+				  const struct sockaddr *a);
 
-/* Closes an unauthenticated connection at once. */
+/*
+ * Closes an unauthenticated connection at once. One whose handshake has
+ * just succeeded (its callback not yet run) is kept and only leaves the
+ * unauthenticated list.
+ */
 void eligd_conn_evict(struct eligd_conn *c, const char *why);
 
+/* The newcomer's place among the unauthenticated, for the caps. */
+struct eligd_unauth *eligd_conn_unauth(struct eligd_conn *c);
 struct eligd_conn *eligd_conn_of_unauth(struct eligd_unauth *u);
 struct eligd_conn *eligd_conn_of_work(struct eligd_work *w);
 

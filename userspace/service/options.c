@@ -74,7 +74,8 @@ static void usage(FILE *f)
 "  --max-connections N     open connections (4096); a newcomer closes the\n"
 "                          oldest one that has not finished its handshake\n"
 "  --max-per-source N      connections per address before their handshake\n"
-"                          ends (32); a newcomer closes that address's oldest\n"
+"                          ends (256); a newcomer closes that address's\n"
+"                          oldest\n"
 "  --workers N             threads for database and signature work (4)\n"
 "  --replay-window SEC     how long a request may be repeated (600; 0 never)\n",
 	      f);
@@ -128,7 +129,7 @@ int eligd_options_parse(int argc, char **argv, struct eligd_options *o)
 	o->timeout = 10;
 	o->max_clients = 256;
 	o->max_connections = 4096;
-	o->max_per_source = 32;
+	o->max_per_source = 256;
 	o->workers = 4;
 	o->replay_window = 600;
 	o->subscribers = calloc((size_t)argc, sizeof(*o->subscribers));

@@ -43,13 +43,14 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 		      struct sockaddr *a, int len, void *arg)
 {
 	struct eligd_server *srv = arg;
-	struct eligd_unauth *victim = NULL;
+	struct eligd_unauth *u;
+	struct eligd_conn *c;
 
 	(void)l;
 	(void)len;
-	if (srv->conns >= srv->max_connections) {
-		struct eligd_unauth *u = eligd_sources_oldest(srv->sources);
-
+	/* Each pass closes one or takes one off the list: it ends. */
+	while (srv->conns >= srv->max_connections) {
+		u = eligd_sources_oldest(srv->sources);
 		if (!u) {
 			/* All authenticated: their deadlines free room. */
 			close(fd);
@@ -58,8 +59,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 		eligd_conn_evict(eligd_conn_of_unauth(u),
 				 "--max-connections reached");
 	}
-	if (eligd_conn_new(srv, fd, a, &victim) && victim)
-		eligd_conn_evict(eligd_conn_of_unauth(victim),
+	c = eligd_conn_new(srv, fd, a);
+	while (c && (u = eligd_sources_over(srv->sources,
+					    eligd_conn_unauth(c))))
+		eligd_conn_evict(eligd_conn_of_unauth(u),
 				 "--max-per-source reached");
 }
 
@@ -175,9 +178,10 @@ static int setup(struct eligd_server *srv, int listen_fd, int sig_fd)
 	    !srv->grace_ev || event_add(srv->sig_ev, NULL))
 		return -1;
 	evutil_make_socket_nonblocking(listen_fd);
+	/* Backlog 0: listen() was called; -1 would shrink it to 128. */
 	srv->listener = evconnlistener_new(srv->base, on_accept, srv,
 					   LEV_OPT_CLOSE_ON_FREE |
-					   LEV_OPT_CLOSE_ON_EXEC, -1,
+					   LEV_OPT_CLOSE_ON_EXEC, 0,
 					   listen_fd);
 	if (!srv->listener)
 		return -1;

@@ -76,13 +76,12 @@ static size_t hash(const struct eligd_sources *t, const uint8_t addr[16])
 }
 
 int eligd_sources_add(struct eligd_sources *t, const struct sockaddr *a,
-		      struct eligd_unauth *n, struct eligd_unauth **evict)
+		      struct eligd_unauth *n)
 {
 	uint8_t addr[16];
 	struct eligd_source *s;
 	size_t b;
 
-	*evict = NULL;
 	key_of(a, addr);
 	b = hash(t, addr);
 	for (s = t->bucket[b]; s; s = s->next)
@@ -101,9 +100,15 @@ int eligd_sources_add(struct eligd_sources *t, const struct sockaddr *a,
 	s->count++;
 	TAILQ_INSERT_TAIL(&s->conns, n, same);
 	TAILQ_INSERT_TAIL(&t->all, n, all);
-	if (s->count > t->per_source)
-		*evict = TAILQ_FIRST(&s->conns);
 	return 0;
+}
+
+struct eligd_unauth *eligd_sources_over(struct eligd_sources *t,
+					struct eligd_unauth *n)
+{
+	if (!n->src || n->src->count <= t->per_source)
+		return NULL;
+	return TAILQ_FIRST(&n->src->conns);
 }
 
 void eligd_sources_remove(struct eligd_sources *t, struct eligd_unauth *n)

@@ -25,12 +25,13 @@ struct eligd_sources;
 struct eligd_sources *eligd_sources_new(unsigned int per_source);
 void eligd_sources_free(struct eligd_sources *t);
 
-/*
- * Adds n for address a. Returns 0 and in *evict the entry that must now
- * be closed (the oldest from a, over the cap) or NULL; -ENOMEM.
- */
+/* Adds n for address a: 0 or -ENOMEM. */
 int eligd_sources_add(struct eligd_sources *t, const struct sockaddr *a,
-		      struct eligd_unauth *n, struct eligd_unauth **evict);
+		      struct eligd_unauth *n);
+
+/* The oldest entry of n's address while it has more than the cap. */
+struct eligd_unauth *eligd_sources_over(struct eligd_sources *t,
+					struct eligd_unauth *n);
 
 /* Removes n (it authenticated or closed); harmless when not added. */
 void eligd_sources_remove(struct eligd_sources *t, struct eligd_unauth *n);

@@ -83,15 +83,21 @@ $(O)/mncr-eligd: $(SVC_SRC:%.c=$(O)/%.o) $(LIB)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) -lcmocka $(LDLIBS)
 
 # The service's end-to-end test starts the real service.
 $(O)/tests/test_elig_service $(O)/asan/tests/test_elig_service \
 $(O)/tests/test_elig_robust $(O)/asan/tests/test_elig_robust: | $(O)/mncr-eligd
 
+# Unit tests of the service's pure parts.
+$(O)/tests/test_eligd_request: $(O)/userspace/service/request.o
+$(O)/tests/test_eligd_sources: $(O)/userspace/service/sources.o
+$(O)/asan/tests/test_eligd_request: $(O)/asan/userspace/service/request.o
+$(O)/asan/tests/test_eligd_sources: $(O)/asan/userspace/service/sources.o
+
 $(O)/asan/tests/%: $(O)/asan/tests/unit/%.o $(O)/asan/libmncr.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(filter %.o,$^) $(filter %.a,$^) -lcmocka $(LDLIBS)
 
 $(O)/bench/%: $(O)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)

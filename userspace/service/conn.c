@@ -39,6 +39,7 @@ struct eligd_conn {
 	bool gone;		/* the peer went while a worker had the request */
 	bool client;		/* counted in srv->clients */
 	struct event *timer;	/* the deadline of the current state */
+	struct event *first;	/* waiting for the first byte, no TLS yet */
 	struct event *linger;
 	struct eligd_unauth unauth;
 	struct eligd_work work;
@@ -117,6 +118,10 @@ static void release(struct eligd_conn *c)
 		c->client = false;
 	}
 	evtimer_del(c->timer);
+	if (c->first) {
+		event_free(c->first);
+		c->first = NULL;
+	}
 	if (c->bev) {
 		bufferevent_free(c->bev);
 		c->bev = NULL;
@@ -188,7 +193,7 @@ struct eligd_unauth *eligd_conn_unauth(struct eligd_conn *c)
 
 void eligd_conn_evict(struct eligd_conn *c, const char *why)
 {
-	if (SSL_is_init_finished(c->ssl)) {
+	if (c->ssl && SSL_is_init_finished(c->ssl)) {
 		eligd_sources_remove(c->srv->sources, &c->unauth);
 		return;
 	}
@@ -418,6 +423,34 @@ void eligd_conn_answer(struct eligd_conn *c)
 	respond(c);
 }
 
+/* The first byte: only now the TLS state (some 40 KiB) is made. */
+static void on_first(evutil_socket_t fd, short what, void *arg)
+{
+	struct eligd_conn *c = arg;
+	struct eligd_server *srv = c->srv;
+
+	(void)what;
+	event_free(c->first);
+	c->first = NULL;
+	c->ssl = SSL_new(srv->s->tls);
+	/*
+	 * Deferred callbacks run from the loop, not from inside libevent's
+	 * TLS processing, so a callback may free the SSL and the bufferevent.
+	 */
+	if (c->ssl)
+		c->bev = bufferevent_openssl_socket_new(srv->base, fd, c->ssl,
+						BUFFEREVENT_SSL_ACCEPTING,
+						BEV_OPT_DEFER_CALLBACKS);
+	if (!c->bev) {
+		eligd_err("%s: no memory for the handshake", c->peer.addr);
+		c->fatal = true;
+		close_now(c);
+		return;
+	}
+	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
 struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
 				  const struct sockaddr *a)
 {
@@ -432,21 +465,14 @@ struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
 	c->fd = fd;
 	name_of(a, c->peer.addr, sizeof(c->peer.addr));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->ssl = SSL_new(srv->s->tls);
 	c->timer = evtimer_new(srv->base, on_timer, c);
-	/*
-	 * Deferred callbacks run from the loop, not from inside libevent's
-	 * TLS processing, so a callback may free the SSL and the bufferevent.
-	 */
-	if (c->ssl && c->timer)
-		c->bev = bufferevent_openssl_socket_new(srv->base, fd, c->ssl,
-						BUFFEREVENT_SSL_ACCEPTING,
-						BEV_OPT_DEFER_CALLBACKS);
-	if (!c->bev || eligd_sources_add(srv->sources, a, &c->unauth)) {
+	/* A connection that sends nothing costs a descriptor and this. */
+	c->first = event_new(srv->base, fd, EV_READ, on_first, c);
+	if (!c->timer || !c->first || event_add(c->first, NULL) ||
+	    eligd_sources_add(srv->sources, a, &c->unauth)) {
 		eligd_err("%s: no memory for the connection", c->peer.addr);
-		if (c->bev)
-			bufferevent_free(c->bev);
-		SSL_free(c->ssl);
+		if (c->first)
+			event_free(c->first);
 		if (c->timer)
 			event_free(c->timer);
 		close(fd);
@@ -455,8 +481,6 @@ struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
 	}
 	srv->conns++;
 	c->state = HANDSHAKE;
-	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	arm(c, srv->s->opt->handshake_timeout);
 	return c;
 }

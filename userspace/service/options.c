@@ -71,7 +71,7 @@ static void usage(FILE *f)
 "  --handshake-timeout SEC TLS handshake limit (default 5)\n"
 "  --timeout SEC           limit to read a request, and to write (10)\n"
 "  --max-clients N         authenticated readers served at once (256)\n"
-"  --max-connections N     open connections (4096); a newcomer closes the\n"
+"  --max-connections N     open connections (2048); a newcomer closes the\n"
 "                          oldest one that has not finished its handshake\n"
 "  --max-per-source N      connections per address before their handshake\n"
 "                          ends (256); a newcomer closes that address's\n"
@@ -128,7 +128,7 @@ int eligd_options_parse(int argc, char **argv, struct eligd_options *o)
 	o->handshake_timeout = 5;
 	o->timeout = 10;
 	o->max_clients = 256;
-	o->max_connections = 4096;
+	o->max_connections = 2048;
 	o->max_per_source = 256;
 	o->workers = 4;
 	o->replay_window = 600;

@@ -14,6 +14,8 @@ CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -fstack-protector-strong
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 PKGS := libusb-1.0 openssl libopenjp2 libjpeg libpng sqlite3 cairo pangocairo libpcsclite libv4l2
+# The service's event loop (mncr-eligd only).
+EVENT_LIBS := $(shell pkg-config --libs libevent_openssl libevent_pthreads 2>/dev/null)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS := $(PKG_LIBS) -lm -lpthread
@@ -78,18 +80,25 @@ $(O)/mncr-sim: $(SIM_SRC:%.c=$(O)/%.o) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/mncr-eligd: $(SVC_SRC:%.c=$(O)/%.o) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(EVENT_LIBS) $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) -lcmocka $(LDLIBS)
 
 # The service's end-to-end test starts the real service.
-$(O)/tests/test_elig_service $(O)/asan/tests/test_elig_service: | $(O)/mncr-eligd
+$(O)/tests/test_elig_service $(O)/asan/tests/test_elig_service \
+$(O)/tests/test_elig_robust $(O)/asan/tests/test_elig_robust: | $(O)/mncr-eligd
+
+# Unit tests of the service's pure parts.
+$(O)/tests/test_eligd_request: $(O)/userspace/service/request.o
+$(O)/tests/test_eligd_sources: $(O)/userspace/service/sources.o
+$(O)/asan/tests/test_eligd_request: $(O)/asan/userspace/service/request.o
+$(O)/asan/tests/test_eligd_sources: $(O)/asan/userspace/service/sources.o
 
 $(O)/asan/tests/%: $(O)/asan/tests/unit/%.o $(O)/asan/libmncr.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(filter %.o,$^) $(filter %.a,$^) -lcmocka $(LDLIBS)
 
 $(O)/bench/%: $(O)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)

@@ -804,6 +804,11 @@ static void test_hostile_requests(void **state)
 		   "object expected");
 	expect_raw(e, POST_HEAD "Content-Length: 99999\r\n\r\n", 413,
 		   "too_large");
+	/* Too large however many digits, not a bad number. */
+	expect_raw(e, POST_HEAD "Content-Length: 10000000\r\n\r\n", 413,
+		   "too_large");
+	expect_raw(e, POST_HEAD "Content-Length: 123456789012345678901234"
+		   "\r\n\r\n", 413, "too_large");
 	expect_raw(e, POST_HEAD "Transfer-Encoding: chunked\r\n\r\n", 501,
 		   "transfer codings");
 	expect_raw(e, POST_HEAD "Content-Length: 2\r\n\r\n{}extra", 400,
@@ -812,6 +817,17 @@ static void test_hostile_requests(void **state)
 	big[sizeof(big) - 1] = '\0';
 	memcpy(big, "GET /v1/challenge HTTP/1.1\r\nX: ", 31);
 	expect_raw(e, big, 431, "too_large");
+}
+
+static void test_bare_lf_refused_at_once(void **state)
+{
+	const struct env *e = *state;
+	uint64_t t0 = mncr_now_ms();
+
+	/* No CRLF head can follow: 400 now, not 408 at --timeout (1 s). */
+	expect_raw(e, "GET /v1/challenge HTTP/1.1\nHost: x\n\n", 400,
+		   "bare CR or LF");
+	assert_true(mncr_now_ms() - t0 < 900);
 }
 
 static void test_slow_client_times_out(void **state)
@@ -951,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_service_down),
 		cmocka_unit_test(test_silent_service),
 		cmocka_unit_test(test_hostile_requests),
+		cmocka_unit_test(test_bare_lf_refused_at_once),
 		cmocka_unit_test(test_slow_client_times_out),
 		cmocka_unit_test(test_plaintext_client),
 		cmocka_unit_test(test_concurrent_readers),

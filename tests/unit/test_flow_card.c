@@ -203,6 +203,7 @@ static void test_outcome_mapping(void **state)
 		{ MNCR_ELIG_REFUSED, "not_found", MNCR_FLOW_ELIG_NOT_FOUND },
 		{ MNCR_ELIG_REFUSED, "revocation_unknown", MNCR_FLOW_ELIG_UNAVAILABLE },
 		{ MNCR_ELIG_REFUSED, "internal", MNCR_FLOW_ELIG_UNAVAILABLE },
+		{ MNCR_ELIG_REFUSED, "log_unavailable", MNCR_FLOW_ELIG_UNAVAILABLE },
 		{ MNCR_ELIG_REFUSED, "timeout", MNCR_FLOW_ELIG_UNAVAILABLE },
 		{ MNCR_ELIG_REFUSED, "bad_signature", MNCR_FLOW_ELIG_REJECTED },
 		{ MNCR_ELIG_REFUSED, "duplicate_request", MNCR_FLOW_ELIG_REJECTED },

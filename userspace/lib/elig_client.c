@@ -264,7 +264,7 @@ static long read_answer(struct mncr_elig_conn *conn, struct answer *a,
 		if (!head) {
 			head = mncr_elig_http_head_len(a->buf, a->len);
 			if (head < 0)
-				return -EMSGSIZE;
+				return head == -EINVAL ? -EBADMSG : -EMSGSIZE;
 			if (head == 0)
 				continue;
 			if (mncr_elig_http_parse_response(a->buf, (size_t)head,

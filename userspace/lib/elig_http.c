@@ -27,10 +27,15 @@ long mncr_elig_http_head_len(const char *buf, size_t len)
 {
 	size_t n = len < MNCR_ELIG_HTTP_HEAD_MAX ? len : MNCR_ELIG_HTTP_HEAD_MAX;
 
-	for (size_t i = 3; i < n; i++)
-		if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' &&
-		    buf[i - 3] == '\r')
+	for (size_t i = 0; i < n; i++) {
+		/* A bare LF or CR can never become valid: say so at once. */
+		if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r'))
+			return -EINVAL;
+		if (buf[i] == '\r' && i + 1 < n && buf[i + 1] != '\n')
+			return -EINVAL;
+		if (i >= 3 && buf[i] == '\n' && buf[i - 2] == '\n')
 			return (long)(i + 1);
+	}
 	return len >= MNCR_ELIG_HTTP_HEAD_MAX ? -EMSGSIZE : 0;
 }
 
@@ -93,15 +98,19 @@ static int content_length(const char *v, size_t n, size_t *out,
 {
 	size_t x = 0;
 
-	/* Seven digits are plenty and cannot overflow. */
-	if (n < 1 || n > 7)
+	if (n < 1)
 		return why_fail(why, why_len, -EINVAL, "bad Content-Length");
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] < '0' || v[i] > '9')
 			return why_fail(why, why_len, -EINVAL,
 					"bad Content-Length");
-		x = x * 10 + (size_t)(v[i] - '0');
+		/* Any number of digits: a long one is too large, not bad. */
+		if (x <= MNCR_ELIG_HTTP_LENGTH_MAX)
+			x = x * 10 + (size_t)(v[i] - '0');
 	}
+	if (x > MNCR_ELIG_HTTP_LENGTH_MAX)
+		return why_fail(why, why_len, -EFBIG,
+				"Content-Length over the limit");
 	*out = x;
 	return 0;
 }

@@ -15,6 +15,8 @@
 #define MNCR_ELIG_HTTP_HEAD_MAX 8192
 #define MNCR_ELIG_HTTP_HEADERS_MAX 32
 #define MNCR_ELIG_HTTP_PATH_MAX 64
+/* Larger Content-Length values are refused as too large (-EFBIG). */
+#define MNCR_ELIG_HTTP_LENGTH_MAX 9999999
 
 enum mncr_elig_http_method {
 	MNCR_ELIG_HTTP_OTHER,
@@ -35,13 +37,15 @@ struct mncr_elig_http_head {
 /*
  * Length of the head (through its empty line) when buf holds all of it, 0
  * when more bytes are needed, -EMSGSIZE when it would be longer than
- * MNCR_ELIG_HTTP_HEAD_MAX.
+ * MNCR_ELIG_HTTP_HEAD_MAX, -EINVAL at a bare CR or LF (no CRLF head can
+ * follow, so the caller need not wait for one).
  */
 long mncr_elig_http_head_len(const char *buf, size_t len);
 
 /*
  * Parse a head of len bytes (as measured above). Return 0 or -EINVAL
- * (malformed: 400), -EMSGSIZE (too many headers: 431), -ENOTSUP (a
+ * (malformed: 400), -EMSGSIZE (too many headers: 431), -EFBIG (a
+ * Content-Length over MNCR_ELIG_HTTP_LENGTH_MAX: 413), -ENOTSUP (a
  * transfer coding: 501), -EPROTONOSUPPORT (not HTTP/1.1: 505), with why
  * filled.
  */

@@ -73,6 +73,8 @@ mncr_flow_elig_outcome_of(enum mncr_elig_status st, const char *code)
 		/* The service's own trouble: worth asking again later. */
 		{ "revocation_unknown", MNCR_FLOW_ELIG_UNAVAILABLE },
 		{ "internal", MNCR_FLOW_ELIG_UNAVAILABLE },
+		/* Not logged, so not answered (fail closed): the same. */
+		{ "log_unavailable", MNCR_FLOW_ELIG_UNAVAILABLE },
 		{ "timeout", MNCR_FLOW_ELIG_UNAVAILABLE },
 	};
 

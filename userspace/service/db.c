@@ -178,6 +178,34 @@ out:
 	return ret;
 }
 
+int eligd_db_begin(struct eligd_db *db)
+{
+	pthread_mutex_lock(&db->lock);
+	/* IMMEDIATE: the write lock now, not at the INSERT (admin tools). */
+	if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL)) {
+		eligd_err("database: begin: %s", sqlite3_errmsg(db->sql));
+		pthread_mutex_unlock(&db->lock);
+		return -EIO;
+	}
+	return 0;
+}
+
+int eligd_db_end(struct eligd_db *db, bool commit)
+{
+	int ret = 0;
+
+	if (commit && sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL)) {
+		eligd_err("database: commit: %s", sqlite3_errmsg(db->sql));
+		ret = -EIO;
+	}
+	if ((!commit || ret) &&
+	    sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL) &&
+	    sqlite3_get_autocommit(db->sql) == 0)
+		eligd_err("database: rollback: %s", sqlite3_errmsg(db->sql));
+	pthread_mutex_unlock(&db->lock);
+	return ret;
+}
+
 /* Copies a text column into a fixed buffer: 0 or -EIO when it cannot. */
 static int column(sqlite3_stmt *st, int i, char *out, size_t size)
 {
@@ -204,7 +232,6 @@ int eligd_db_get_subscriber(struct eligd_db *db, const char *serial,
 	sqlite3_stmt *st;
 	int r, ret = -EIO;
 
-	pthread_mutex_lock(&db->lock);
 	if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL))
 		goto out;
 	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
@@ -225,7 +252,6 @@ int eligd_db_get_subscriber(struct eligd_db *db, const char *serial,
 out:
 	if (ret == -EIO)
 		eligd_err("database: %s", sqlite3_errmsg(db->sql));
-	pthread_mutex_unlock(&db->lock);
 	return ret;
 }
 
@@ -238,7 +264,6 @@ int eligd_db_find_request(struct eligd_db *db, const char *reader,
 	sqlite3_stmt *st;
 	int r, ret = -EIO;
 
-	pthread_mutex_lock(&db->lock);
 	if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL))
 		goto out;
 	sqlite3_bind_text(st, 1, reader, -1, SQLITE_STATIC);
@@ -258,7 +283,6 @@ int eligd_db_find_request(struct eligd_db *db, const char *reader,
 out:
 	if (ret == -EIO)
 		eligd_err("database: %s", sqlite3_errmsg(db->sql));
-	pthread_mutex_unlock(&db->lock);
 	return ret;
 }
 
@@ -273,7 +297,6 @@ int eligd_db_log(struct eligd_db *db, const struct eligd_log_entry *e)
 	sqlite3_stmt *st;
 	int r, ret = -EIO;
 
-	pthread_mutex_lock(&db->lock);
 	if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL))
 		goto out;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
@@ -300,6 +323,5 @@ int eligd_db_log(struct eligd_db *db, const struct eligd_log_entry *e)
 out:
 	if (ret == -EIO)
 		eligd_err("database: %s", sqlite3_errmsg(db->sql));
-	pthread_mutex_unlock(&db->lock);
 	return ret;
 }

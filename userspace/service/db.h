@@ -4,7 +4,7 @@
  * card certificate serial) and the qualification log (who asked about
  * which card, with which consents, and the outcome). No patient secrets:
  * no PINs, signatures, certificates, photos or My Number. One connection
- * shared by the handler threads behind a mutex; statements are short.
+ * shared by the worker threads behind a mutex; statements are short.
  */
 #ifndef ELIGD_DB_H
 #define ELIGD_DB_H
@@ -53,6 +53,17 @@ int eligd_db_put_subscriber(struct eligd_db *db, const char *serial,
 			    const struct mncr_elig_qualification *q,
 			    char *why, size_t why_len);
 
+/*
+ * A qualification is decided inside one transaction that holds the
+ * connection: look up the request id, read the subscriber, insert the
+ * log row, commit. Only the caller of eligd_db_begin() may use the three
+ * calls below until eligd_db_end(), so two requests with one id are
+ * decided one after the other, and an answer exists only with its row.
+ */
+int eligd_db_begin(struct eligd_db *db);
+/* Commits (or rolls back); 0, or -EIO when the commit failed. */
+int eligd_db_end(struct eligd_db *db, bool commit);
+
 /* 0 with q's subscriber fields filled, -ENOENT, or -EIO. */
 int eligd_db_get_subscriber(struct eligd_db *db, const char *serial,
 			    struct mncr_elig_qualification *q);
@@ -61,7 +72,7 @@ int eligd_db_get_subscriber(struct eligd_db *db, const char *serial,
 int eligd_db_find_request(struct eligd_db *db, const char *reader,
 			  const char *request_id, struct eligd_prior *p);
 
-/* 0, -EEXIST (already logged: a concurrent repeat), or -EIO. */
+/* 0, -EEXIST (the key is taken), or -EIO (not written: disk full...). */
 int eligd_db_log(struct eligd_db *db, const struct eligd_log_entry *e);
 
 /* Canonical serial: upper-case hex without leading zeros, "0" for zero. */

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "listen.h"
 #include "log.h"
 #include "options.h"
 #include "server.h"
@@ -240,8 +241,6 @@ int main(int argc, char **argv)
 		}
 	}
 	s.opt = &o;
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.idle, NULL);
 	if (setup_db(&s, &o))
 		goto out;
 	if (!o.listen) {

@@ -10,7 +10,8 @@ enum {
 	OPT_LISTEN = 256, OPT_CERT, OPT_KEY, OPT_CLIENT_CA, OPT_CARD_CA,
 	OPT_CRL, OPT_DB, OPT_INIT_DB, OPT_ADD, OPT_FOREGROUND, OPT_DAEMON,
 	OPT_PIDFILE, OPT_PORT_FILE, OPT_LOG, OPT_TTL, OPT_HANDSHAKE,
-	OPT_TIMEOUT, OPT_MAX_CLIENTS, OPT_REPLAY, OPT_HELP,
+	OPT_TIMEOUT, OPT_MAX_CLIENTS, OPT_REPLAY, OPT_MAX_CONNECTIONS,
+	OPT_MAX_PER_SOURCE, OPT_WORKERS, OPT_HELP,
 };
 
 static const struct option longopts[] = {
@@ -33,6 +34,9 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "replay-window", required_argument, NULL, OPT_REPLAY },
+	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "max-per-source", required_argument, NULL, OPT_MAX_PER_SOURCE },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -66,7 +70,13 @@ static void usage(FILE *f)
 "  --challenge-ttl SEC     PIN challenge lifetime (default 60)\n"
 "  --handshake-timeout SEC TLS handshake limit (default 5)\n"
 "  --timeout SEC           limit to read a request, and to write (10)\n"
-"  --max-clients N         connections served at once (default 32)\n"
+"  --max-clients N         authenticated readers served at once (256)\n"
+"  --max-connections N     open connections (2048); a newcomer closes the\n"
+"                          oldest one that has not finished its handshake\n"
+"  --max-per-source N      connections per address before their handshake\n"
+"                          ends (256); a newcomer closes that address's\n"
+"                          oldest\n"
+"  --workers N             threads for database and signature work (4)\n"
 "  --replay-window SEC     how long a request may be repeated (600; 0 never)\n",
 	      f);
 }
@@ -117,7 +127,10 @@ int eligd_options_parse(int argc, char **argv, struct eligd_options *o)
 	o->challenge_ttl = 60;
 	o->handshake_timeout = 5;
 	o->timeout = 10;
-	o->max_clients = 32;
+	o->max_clients = 256;
+	o->max_connections = 2048;
+	o->max_per_source = 256;
+	o->workers = 4;
 	o->replay_window = 600;
 	o->subscribers = calloc((size_t)argc, sizeof(*o->subscribers));
 	if (!o->subscribers)
@@ -151,8 +164,19 @@ int eligd_options_parse(int argc, char **argv, struct eligd_options *o)
 			r = number("timeout", optarg, 1, 600, &o->timeout);
 			break;
 		case OPT_MAX_CLIENTS:
-			r = number("max-clients", optarg, 1, 4096,
+			r = number("max-clients", optarg, 1, 1000000,
 				   &o->max_clients);
+			break;
+		case OPT_MAX_CONNECTIONS:
+			r = number("max-connections", optarg, 1, 1000000,
+				   &o->max_connections);
+			break;
+		case OPT_MAX_PER_SOURCE:
+			r = number("max-per-source", optarg, 1, 1000000,
+				   &o->max_per_source);
+			break;
+		case OPT_WORKERS:
+			r = number("workers", optarg, 1, 64, &o->workers);
 			break;
 		case OPT_REPLAY:
 			r = number("replay-window", optarg, 0, 86400,

@@ -20,7 +20,10 @@ struct eligd_options {
 	unsigned int challenge_ttl;	/* seconds */
 	unsigned int handshake_timeout;	/* seconds */
 	unsigned int timeout;		/* seconds to read, and to write */
-	unsigned int max_clients;
+	unsigned int max_clients;	/* authenticated readers at once */
+	unsigned int max_connections;	/* open connections, all states */
+	unsigned int max_per_source;	/* unauthenticated per address */
+	unsigned int workers;		/* threads for the requests' work */
 	unsigned int replay_window;	/* seconds a request id may repeat */
 };
 

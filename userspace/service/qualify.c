@@ -28,39 +28,21 @@ struct job {
 	struct mncr_elig_request req;
 	uint8_t digest[SHA256_DIGEST_LENGTH];
 	struct eligd_card card;
+	enum eligd_card_verdict verdict;
+	char card_why[160];
 	bool replay;		/* same request again: nothing new is logged */
+	const char *outcome;	/* the row to insert, NULL for none */
 	uint64_t started;
 };
-
-/* Records the outcome of a request that got this far (first time only). */
-static void record(struct job *j, const char *outcome)
-{
-	struct eligd_log_entry e = {
-		.request_id = j->req.request_id,
-		.serial = j->card.serial,
-		.method = j->req.method,
-		.site = j->req.site,
-		.institution_code = j->req.institution_code,
-		.consents = j->req.consents,
-		.outcome = outcome,
-	};
-
-	if (j->replay)
-		return;
-	memcpy(e.reader, j->peer->id_hex, sizeof(e.reader));
-	memcpy(e.digest, j->digest, sizeof(e.digest));
-	if (eligd_db_log(j->s->db, &e) == -EIO)
-		eligd_err("%s: request %s: not logged", j->peer->name,
-			  j->req.request_id);
-}
 
 static void refuse(struct job *j, int status, const char *code,
 		   const char *why)
 {
 	eligd_info("%s: request %s: %s (%s)", j->peer->name, j->req.request_id,
 		   code, why);
-	if (status != 500 && status != 503)
-		record(j, code);
+	/* The service's own trouble is not an answer: the key stays free. */
+	if (status != 500 && status != 503 && !j->replay)
+		j->outcome = code;
 	eligd_api_error(j->reply, status, j->req.request_id, code, "%s", why);
 }
 
@@ -83,6 +65,8 @@ static bool repeated(struct job *j)
 		return true;
 	}
 	if (CRYPTO_memcmp(p.digest, j->digest, sizeof(p.digest)) != 0) {
+		eligd_info("%s: request %s: duplicate_request (other body)",
+			   j->peer->name, j->req.request_id);
 		eligd_api_error(j->reply, 409, j->req.request_id,
 				"duplicate_request", "request id already used "
 				"for a different request");
@@ -104,6 +88,14 @@ static bool repeated(struct job *j)
 	return false;
 }
 
+/* The certificate check needs no database: done before the transaction. */
+static void card_verify(struct job *j)
+{
+	j->verdict = eligd_cards_verify(j->s->cards, j->req.card_cert,
+					j->req.card_cert_len, &j->card,
+					j->card_why, sizeof(j->card_why));
+}
+
 static bool card_ok(struct job *j)
 {
 	static const struct {
@@ -117,21 +109,18 @@ static bool card_ok(struct job *j)
 		[ELIGD_CARD_STATUS_UNKNOWN] = { "revocation_unknown", 503 },
 		[ELIGD_CARD_INTERNAL] = { "internal", 500 },
 	};
-	char why[160];
-	enum eligd_card_verdict v;
+	enum eligd_card_verdict v = j->verdict;
 
-	v = eligd_cards_verify(j->s->cards, j->req.card_cert,
-			       j->req.card_cert_len, &j->card, why,
-			       sizeof(why));
 	if (v == ELIGD_CARD_OK)
 		return true;
 	if (v == ELIGD_CARD_MALFORMED) {
 		/* Not a card we could name: nothing to log against. */
 		eligd_api_error(j->reply, 400, j->req.request_id,
-				"bad_request", "card_certificate: %s", why);
+				"bad_request", "card_certificate: %s",
+				j->card_why);
 		return false;
 	}
-	refuse(j, refusal[v].status, refusal[v].code, why);
+	refuse(j, refusal[v].status, refusal[v].code, j->card_why);
 	return false;
 }
 
@@ -200,12 +189,63 @@ static void answer(struct job *j)
 			  why);
 		eligd_api_error(j->reply, 500, j->req.request_id, "internal",
 				"bad subscriber data");
-	} else {
-		record(j, "ok");
-		eligd_info("%s: request %s: ok (%s)", j->peer->name,
-			   j->req.request_id, j->replay ? "repeat" : "new");
+	} else if (!j->replay) {
+		j->outcome = "ok";
 	}
 	mncr_elig_cleanse(&resp, sizeof(resp));
+}
+
+/* Inserts the row the answer needs: 0, or -1 when it cannot be. */
+static int record(struct job *j)
+{
+	struct eligd_log_entry e = {
+		.request_id = j->req.request_id,
+		.serial = j->card.serial,
+		.method = j->req.method,
+		.site = j->req.site,
+		.institution_code = j->req.institution_code,
+		.consents = j->req.consents,
+		.outcome = j->outcome,
+	};
+
+	memcpy(e.reader, j->peer->id_hex, sizeof(e.reader));
+	memcpy(e.digest, j->digest, sizeof(e.digest));
+	/* -EEXIST cannot happen under the transaction: fail closed anyway. */
+	return eligd_db_log(j->s->db, &e) ? -1 : 0;
+}
+
+/*
+ * Decides under one transaction: the key is looked up, the answer built
+ * and its row inserted before anything is sent. Without the row, no
+ * answer: the reply becomes 503 log_unavailable (fail closed).
+ */
+static void decide(struct job *j)
+{
+	bool ok;
+
+	if (eligd_db_begin(j->s->db)) {
+		j->outcome = NULL;
+		goto unavailable;
+	}
+	if (!repeated(j) && card_ok(j) && pin_ok(j))
+		answer(j);
+	ok = !j->outcome || record(j) == 0;
+	if (eligd_db_end(j->s->db, ok) == 0 && ok) {
+		if (j->outcome && strcmp(j->outcome, "ok") == 0)
+			eligd_info("%s: request %s: ok (new)", j->peer->name,
+				   j->req.request_id);
+		else if (j->replay && j->reply->status == 200)
+			eligd_info("%s: request %s: ok (repeat)",
+				   j->peer->name, j->req.request_id);
+		return;
+	}
+unavailable:
+	eligd_err("%s: request %s: not logged, no answer", j->peer->name,
+		  j->req.request_id);
+	/* The built answer (insurance data) goes, unsent. */
+	OPENSSL_cleanse(j->reply->body, j->reply->cap);
+	eligd_api_error(j->reply, 503, j->req.request_id, "log_unavailable",
+			"the request could not be logged; try later");
 }
 
 void eligd_qualify(struct eligd_service *s, const struct eligd_peer *peer,
@@ -228,8 +268,8 @@ void eligd_qualify(struct eligd_service *s, const struct eligd_peer *peer,
 		goto out;
 	}
 	SHA256((const unsigned char *)body, len, j->digest);
-	if (!repeated(j) && card_ok(j) && pin_ok(j))
-		answer(j);
+	card_verify(j);
+	decide(j);
 out:
 	EVP_PKEY_free(j->card.key);
 	OPENSSL_clear_free(j, sizeof(*j));

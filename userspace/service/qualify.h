@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * POST /v1/qualification: parse, deduplicate by request id, verify the
- * card certificate (and in PIN mode the challenge signature), look up the
- * subscriber, log, answer.
+ * POST /v1/qualification: parse, verify the card certificate, then in one
+ * database transaction look the request id up, check the PIN challenge
+ * and signature, read the subscriber and insert the log row. The answer
+ * stands only if that commits; otherwise 503 log_unavailable.
  */
 #ifndef ELIGD_QUALIFY_H
 #define ELIGD_QUALIFY_H

@@ -1,248 +1,229 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "server.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <signal.h>
-#include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "handler.h"
+#include <event2/thread.h>
+
+#include "conn.h"
 #include "log.h"
 
-#define BACKLOG 64
-#define THREAD_STACK (1024 * 1024)
+/* Descriptors kept for the listener, database, log and workers. */
+#define SPARE_FDS 64
 
-struct job {
-	struct eligd_service *s;
-	int fd;
-	char addr[64];
-};
-
-int eligd_listen(const char *spec, char *why, size_t why_len)
+/* Raises the descriptor limit to fit the connection cap, or the cap. */
+static unsigned int fit_fd_limit(unsigned int want)
 {
-	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC,
-		.ai_socktype = SOCK_STREAM,
-		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
-	}, *res;
-	char host[64];
-	const char *port;
-	int fd, one = 1, g;
-	size_t n;
+	struct rlimit r;
 
-	/* HOST:PORT or [V6]:PORT; the last colon separates the port. */
-	port = strrchr(spec, ':');
-	if (!port || port == spec || !port[1]) {
-		snprintf(why, why_len, "--listen %s: expected HOST:PORT", spec);
-		return -EINVAL;
+	if (getrlimit(RLIMIT_NOFILE, &r))
+		return want;
+	if (r.rlim_cur < (rlim_t)want + SPARE_FDS) {
+		r.rlim_cur = r.rlim_max < (rlim_t)want + SPARE_FDS ?
+			     r.rlim_max : (rlim_t)want + SPARE_FDS;
+		setrlimit(RLIMIT_NOFILE, &r);
+		getrlimit(RLIMIT_NOFILE, &r);
 	}
-	n = (size_t)(port - spec);
-	if (spec[0] == '[' && n >= 2 && spec[n - 1] == ']')
-		spec++, n -= 2;
-	if (n >= sizeof(host)) {
-		snprintf(why, why_len, "--listen: host too long");
-		return -EINVAL;
-	}
-	memcpy(host, spec, n);
-	host[n] = '\0';
-	g = getaddrinfo(host, port + 1, &hints, &res);
-	if (g) {
-		snprintf(why, why_len, "--listen %s: %s", host, gai_strerror(g));
-		return -EINVAL;
-	}
-	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC,
-		    res->ai_protocol);
-	if (fd < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, res->ai_addr, res->ai_addrlen) ||
-	    listen(fd, BACKLOG)) {
-		int e = errno;
+	if (r.rlim_cur >= (rlim_t)want + SPARE_FDS)
+		return want;
+	want = r.rlim_cur > 2 * SPARE_FDS ?
+	       (unsigned int)(r.rlim_cur - SPARE_FDS) : SPARE_FDS;
+	eligd_warn("descriptor limit %llu: --max-connections lowered to %u",
+		   (unsigned long long)r.rlim_cur, want);
+	return want;
+}
 
-		snprintf(why, why_len, "--listen %s: %s", host, strerror(e));
-		if (fd >= 0)
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
+		      struct sockaddr *a, int len, void *arg)
+{
+	struct eligd_server *srv = arg;
+	struct eligd_unauth *u;
+	struct eligd_conn *c;
+
+	(void)l;
+	(void)len;
+	/* Each pass closes one or takes one off the list: it ends. */
+	while (srv->conns >= srv->max_connections) {
+		u = eligd_sources_oldest(srv->sources);
+		if (!u) {
+			/* All authenticated: their deadlines free room. */
 			close(fd);
-		freeaddrinfo(res);
-		return -e;
+			return;
+		}
+		eligd_conn_evict(eligd_conn_of_unauth(u),
+				 "--max-connections reached");
 	}
-	freeaddrinfo(res);
-	return fd;
+	c = eligd_conn_new(srv, fd, a);
+	while (c && (u = eligd_sources_over(srv->sources,
+					    eligd_conn_unauth(c))))
+		eligd_conn_evict(eligd_conn_of_unauth(u),
+				 "--max-per-source reached");
 }
 
-int eligd_local_port(int fd)
+static void on_accept_error(struct evconnlistener *l, void *arg)
 {
-	struct sockaddr_storage a;
-	socklen_t len = sizeof(a);
+	int e = EVUTIL_SOCKET_ERROR();
 
-	if (getsockname(fd, (struct sockaddr *)&a, &len))
-		return -errno;
-	if (a.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&a)->sin_port);
-	return ntohs(((struct sockaddr_in6 *)&a)->sin6_port);
+	(void)l;
+	(void)arg;
+	/* EMFILE and the like: libevent retries on the next readiness. */
+	eligd_warn("accept: %s", strerror(e));
 }
 
-static void name_of(const struct sockaddr_storage *a, char *out, size_t len)
+static void stop(struct eligd_server *srv)
 {
-	char host[INET6_ADDRSTRLEN] = "?";
-	int port = 0;
+	const struct eligd_options *o = srv->s->opt;
+	/* Longest a connection can last: handshake, read, write, linger. */
+	struct timeval grace = {
+		.tv_sec = o->handshake_timeout + 2 * o->timeout + 2,
+	};
 
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *v4 = (const void *)a;
-
-		inet_ntop(AF_INET, &v4->sin_addr, host, sizeof(host));
-		port = ntohs(v4->sin_port);
-	} else if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *v6 = (const void *)a;
-
-		inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof(host));
-		port = ntohs(v6->sin6_port);
+	srv->stopping = true;
+	if (srv->listener) {
+		evconnlistener_free(srv->listener);
+		srv->listener = NULL;
 	}
-	snprintf(out, len, "%s:%d", host, port);
+	event_del(srv->sig_ev);
+	evtimer_add(srv->grace_ev, &grace);
+	if (!srv->conns)
+		event_base_loopbreak(srv->base);
 }
 
-static void *run(void *arg)
+static void on_signal(evutil_socket_t fd, short what, void *arg)
 {
-	struct job *j = arg;
-	struct eligd_service *s = j->s;
-
-	eligd_handle(s, j->fd, j->addr);
-	free(j);
-	pthread_mutex_lock(&s->lock);
-	s->active--;
-	pthread_cond_signal(&s->idle);
-	pthread_mutex_unlock(&s->lock);
-	return NULL;
-}
-
-static void start(struct eligd_service *s, int fd,
-		  const struct sockaddr_storage *a)
-{
-	struct job *j = calloc(1, sizeof(*j));
-	pthread_attr_t attr;
-	pthread_t t;
-	int one = 1;
-
-	if (!j) {
-		close(fd);
-		return;
-	}
-	j->s = s;
-	j->fd = fd;
-	name_of(a, j->addr, sizeof(j->addr));
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	pthread_mutex_lock(&s->lock);
-	s->active++;
-	pthread_mutex_unlock(&s->lock);
-	if (pthread_create(&t, &attr, run, j)) {
-		eligd_warn("%s: no thread for the connection", j->addr);
-		close(fd);
-		free(j);
-		pthread_mutex_lock(&s->lock);
-		s->active--;
-		pthread_mutex_unlock(&s->lock);
-	}
-	pthread_attr_destroy(&attr);
-}
-
-static unsigned int active(struct eligd_service *s)
-{
-	unsigned int n;
-
-	pthread_mutex_lock(&s->lock);
-	n = s->active;
-	pthread_mutex_unlock(&s->lock);
-	return n;
-}
-
-/* Handles one signal: returns 1 to stop. */
-static int on_signal(struct eligd_service *s, int sig_fd)
-{
+	struct eligd_server *srv = arg;
 	struct signalfd_siginfo si;
 	char why[200];
 
-	if (read(sig_fd, &si, sizeof(si)) != sizeof(si))
-		return 0;
+	(void)what;
+	if (read(fd, &si, sizeof(si)) != sizeof(si))
+		return;
 	if (si.ssi_signo != SIGHUP) {
 		eligd_info("signal %u: stopping", si.ssi_signo);
-		return 1;
+		stop(srv);
+		return;
 	}
-	if (eligd_cards_reload(s->cards, s->opt->card_ca, s->opt->crl, why,
-			       sizeof(why)))
+	if (eligd_cards_reload(srv->s->cards, srv->s->opt->card_ca,
+			       srv->s->opt->crl, why, sizeof(why)))
 		eligd_err("reload failed, keeping the old CA and CRL: %s", why);
 	else
 		eligd_info("card CA and CRL reloaded");
-	return 0;
 }
 
-/* Waits for the running connections: 0 when all ended in time. */
-static int drain(struct eligd_service *s)
+static void on_grace(evutil_socket_t fd, short what, void *arg)
 {
-	const struct eligd_options *o = s->opt;
-	/* Longest a connection can last: handshake, read, write, linger. */
-	time_t grace = o->handshake_timeout + 2 * o->timeout + 2;
-	struct timespec until;
-	int ret = 0;
+	struct eligd_server *srv = arg;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += grace;
-	pthread_mutex_lock(&s->lock);
-	while (s->active && !ret)
-		ret = pthread_cond_timedwait(&s->idle, &s->lock, &until);
-	ret = s->active ? -1 : 0;
-	pthread_mutex_unlock(&s->lock);
-	return ret;
+	(void)fd;
+	(void)what;
+	srv->result = -1;
+	event_base_loopbreak(srv->base);
+}
+
+void eligd_server_conn_gone(struct eligd_server *srv)
+{
+	srv->conns--;
+	if (srv->stopping && !srv->conns)
+		event_base_loopbreak(srv->base);
+}
+
+void eligd_server_work_done(struct eligd_server *srv, struct eligd_work *w)
+{
+	pthread_mutex_lock(&srv->done_lock);
+	TAILQ_INSERT_TAIL(&srv->done, w, link);
+	pthread_mutex_unlock(&srv->done_lock);
+	event_active(srv->done_ev, EV_READ, 0);
+}
+
+static void on_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct eligd_server *srv = arg;
+	TAILQ_HEAD(, eligd_work) ready = TAILQ_HEAD_INITIALIZER(ready);
+	struct eligd_work *w;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&srv->done_lock);
+	TAILQ_CONCAT(&ready, &srv->done, link);
+	pthread_mutex_unlock(&srv->done_lock);
+	while ((w = TAILQ_FIRST(&ready))) {
+		TAILQ_REMOVE(&ready, w, link);
+		eligd_conn_answer(eligd_conn_of_work(w));
+	}
+}
+
+static int setup(struct eligd_server *srv, int listen_fd, int sig_fd)
+{
+	const struct eligd_options *o = srv->s->opt;
+
+	/* Workers wake the loop with event_active(): needs locking. */
+	if (evthread_use_pthreads())
+		return -1;
+	srv->base = event_base_new();
+	if (!srv->base)
+		return -1;
+	srv->sources = eligd_sources_new(o->max_per_source);
+	srv->pool = eligd_pool_new(o->workers, eligd_conn_work, srv);
+	srv->sig_ev = event_new(srv->base, sig_fd, EV_READ | EV_PERSIST,
+				on_signal, srv);
+	srv->done_ev = event_new(srv->base, -1, 0, on_done, srv);
+	srv->grace_ev = evtimer_new(srv->base, on_grace, srv);
+	if (!srv->sources || !srv->pool || !srv->sig_ev || !srv->done_ev ||
+	    !srv->grace_ev || event_add(srv->sig_ev, NULL))
+		return -1;
+	evutil_make_socket_nonblocking(listen_fd);
+	/* Backlog 0: listen() was called; -1 would shrink it to 128. */
+	srv->listener = evconnlistener_new(srv->base, on_accept, srv,
+					   LEV_OPT_CLOSE_ON_FREE |
+					   LEV_OPT_CLOSE_ON_EXEC, 0,
+					   listen_fd);
+	if (!srv->listener)
+		return -1;
+	evconnlistener_set_error_cb(srv->listener, on_accept_error);
+	return 0;
 }
 
 int eligd_serve(struct eligd_service *s, int listen_fd, int sig_fd)
 {
-	for (;;) {
-		bool full = active(s) >= s->opt->max_clients;
-		struct pollfd p[2] = {
-			{ .fd = sig_fd, .events = POLLIN },
-			/* At the limit, new connections wait in the backlog. */
-			{ .fd = full ? -1 : listen_fd, .events = POLLIN },
-		};
-		struct sockaddr_storage a;
-		socklen_t len = sizeof(a);
-		int fd;
+	struct eligd_server srv = { .s = s };
+	int ret;
 
-		if (poll(p, 2, full ? 50 : -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			eligd_err("poll: %s", strerror(errno));
-			break;
-		}
-		if ((p[0].revents & POLLIN) && on_signal(s, sig_fd))
-			break;
-		if (!(p[1].revents & POLLIN))
-			continue;
-		fd = accept4(listen_fd, (struct sockaddr *)&a, &len,
-			     SOCK_CLOEXEC);
-		if (fd >= 0)
-			start(s, fd, &a);
-		else if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
-			/* Out of descriptors: back off instead of spinning. */
-			poll(NULL, 0, 100);
-		else if (errno != EINTR && errno != ECONNABORTED)
-			eligd_warn("accept: %s", strerror(errno));
+	pthread_mutex_init(&srv.done_lock, NULL);
+	TAILQ_INIT(&srv.done);
+	srv.max_connections = fit_fd_limit(s->opt->max_connections);
+	if (setup(&srv, listen_fd, sig_fd)) {
+		eligd_err("event loop setup failed");
+		if (!srv.listener)
+			close(listen_fd);
+		ret = -1;
+		goto out;
 	}
-	close(listen_fd);
-	if (drain(s)) {
-		eligd_err("%u connections still running at exit", active(s));
+	event_base_dispatch(srv.base);
+	ret = srv.result;
+	if (ret) {
+		eligd_err("%u connections still running at exit", srv.conns);
+		/* Workers may still use the shared state: leave it. */
 		return -1;
 	}
-	return 0;
+out:
+	if (srv.listener)
+		evconnlistener_free(srv.listener);
+	eligd_pool_free(srv.pool);
+	if (srv.sig_ev)
+		event_free(srv.sig_ev);
+	if (srv.done_ev)
+		event_free(srv.done_ev);
+	if (srv.grace_ev)
+		event_free(srv.grace_ev);
+	eligd_sources_free(srv.sources);
+	if (srv.base)
+		event_base_free(srv.base);
+	pthread_mutex_destroy(&srv.done_lock);
+	return ret;
 }

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What mncr-eligd's threads share, and the shape of a reply. */
+/* What mncr-eligd's loop and workers share, and the shape of a reply. */
 #ifndef ELIGD_SERVICE_H
 #define ELIGD_SERVICE_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,9 +19,6 @@ struct eligd_service {
 	struct eligd_cards *cards;
 	struct eligd_challenges *challenges;
 	struct eligd_db *db;
-	pthread_mutex_t lock;		/* guards active */
-	pthread_cond_t idle;		/* signalled when active drops */
-	unsigned int active;		/* connections being handled */
 };
 
 /* The reader on the other end, from its verified TLS certificate. */

@@ -50,5 +50,7 @@ SSL_CTX *eligd_tls_new(const char *cert, const char *key,
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	/* Idle connections keep no 16 KiB record buffers: they stay cheap. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	return ctx;
 }

@@ -155,7 +155,7 @@ fuzz:
 	tests/fuzz/run $(FUZZ_SECONDS)
 
 # Hardening (Documentation/testbed.rst, "Debug kernel and stress"): the VM
-# suite on a KASAN/lockdep/kmemleak kernel built from linux-source-6.1 and
+# suite on a KASAN/lockdep/kmemleak kernel built from Debian's linux-source and
 # cached in /var/cache/mncr; the long stress and ioctl-fuzz runs.
 STRESS_CYCLES ?= 1000
 FUZZ_IOCTL_CALLS ?= 1000000

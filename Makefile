@@ -178,6 +178,8 @@ dkms-install:
 PREFIX ?= /usr/local
 # Where make install puts the message catalogues, for mncr qualify.
 CPPFLAGS += -DLOCALEDIR='"$(PREFIX)/share/locale"'
+# Where make install puts tests/faces, for an installed mncr-sim.
+CPPFLAGS += -DMNCR_FACES_DIR='"$(PREFIX)/share/mncr/faces"'
 
 # DESTDIR=DIR stages everything under DIR (no group, no udev reload).
 install: all
@@ -191,6 +193,7 @@ install: all
 	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)$(PREFIX)/bin/mncr-sim
 	$(if $(SVC_SRC),install -D -m 0755 $(O)/mncr-eligd $(DESTDIR)$(PREFIX)/bin/mncr-eligd)
 	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)$(PREFIX)/share/man/man1/mncr.1
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/mncr/faces tests/faces/*.png
 	for mo in $(MO:$(O)/%=%); do \
 		install -D -m 0644 $(O)/$$mo $(DESTDIR)$(PREFIX)/share/$$mo || exit 1; done
 	$(if $(DESTDIR),,getent group mncr >/dev/null || groupadd --system mncr)

@@ -8,6 +8,8 @@
 #   2 PIN-less card, face OK            6 service down: 申立書 PDF + JSON
 #   3 PIN-less, face fails -> 目視確認  7 expired and revoked certificates
 #   4 PIN card, face fails -> PIN x2    8 tampered audit log
+# and later ones: 9 printed photo (liveness), 10 PIN mode, 11 a card photo
+# with no face (no attempt, staff choices at once).
 # Run some: tests/vm/run --env "FLOW_CASES=1 4" ... -- tests/integration/flow_cases.sh
 # The face pipeline is emulated in the bed (TCG): allow the guest time.
 # vm-timeout: 2400
@@ -16,7 +18,7 @@ set -u
 . "$(dirname "$0")/flow_lib.sh"
 touch "$FLOW/.start"
 
-CASES=${FLOW_CASES:-1 2 3 4 5 6 7 9 10 8}
+CASES=${FLOW_CASES:-1 2 3 4 5 6 7 9 10 11 8}
 # The face pipeline runs emulated (TCG) in the bed: one frame matched per
 # attempt, and fewer attempts where the count is not the point (flow_state's
 # unit tests check the default of 3). Liveness reads every frame of a run
@@ -243,6 +245,27 @@ if want 9; then
 	check "9 audit: face result liveness_fail" audit_has qualify.face result liveness_fail
 	check "9 no face verification: staff's visual check instead" \
 		test "$(field c9 method)" = visual -a "$(field c9 face_failures)" = 1
+fi
+
+# ---- 11: PIN-less, the card's photo holds no face (opencv-doc's fruit):
+# no face attempt, the staff choices at once with the reason ----
+if want 11; then
+	printf '%s\n' 'name = faceless' 'pin_set = no' 'front = 19800401,2031,4321' \
+		'photo = /usr/share/doc/opencv-doc/examples/data/fruits.jpg' \
+		> "$FLOW/faceless.card"
+	insert "$FLOW/faceless.card"
+	qualify c11 "insurance_card" $FAST
+	check "11 no face attempt" sh -c "! grep -q 'face attempt [0-9]' '$FLOW/c11.out'"
+	check "11 the transcript says why" \
+		grep -q 'no face attempt: the card photo is not usable (.\+)' "$FLOW/c11.out"
+	check "11 the staff are told the card photo cannot be read" \
+		grep -q 'カードの顔写真を読み取れないため' "$FLOW/c11.out"
+	check "11 ends at staff guidance, no face failure counted" \
+		test "$(field c11 outcome)" = insurance_card -a "$QUALIFY_RC" = 10 -a \
+			"$(field c11 face_failures)" = 0
+	check "11 --json: card_photo not usable, with the reason" \
+		test "$(field c11 card_photo.usable)" = false -a -n "$(field c11 card_photo.reason)"
+	check "11 audit: face result photo_unusable" audit_has qualify.face result photo_unusable
 fi
 
 # ---- 8: the audit log verifies, and a tampered one does not ----

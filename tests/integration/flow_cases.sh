@@ -16,7 +16,24 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/flow_lib.sh"
-touch "$FLOW/.start"
+
+# The leak check itself: a caller's log under /tmp that existed before and
+# grows with the holder's name is not a leak; a new file under /tmp or in
+# the private TMPDIR with it is.
+caller_log=$(mktemp /tmp/mncr-caller-log.XXXXXX)
+tmp_files > "$FLOW/.tmp-selftest"
+echo '# c2: 氏名 見本　太郎' >> "$caller_log"
+planted=$(mktemp /tmp/mncr-planted.XXXXXX)
+echo '見本　太郎' > "$planted"
+echo '見本　太郎' > "$TMPDIR/planted"
+leaks=$(tmp_leaks "$FLOW/.tmp-selftest" '見本' | tr '\n' ' ')
+check "leak check: a new file under /tmp with the holder's name is found" \
+	grep -qF "$planted " <<<"$leaks"
+check "leak check: one in the private TMPDIR too" grep -qF "$TMPDIR/planted " <<<"$leaks"
+check "leak check: the caller's own /tmp log is not counted" \
+	test -z "$(grep -F "$caller_log" <<<"$leaks")"
+rm -f "$caller_log" "$planted" "$TMPDIR/planted"
+tmp_files > "$FLOW/.tmp-before"
 
 CASES=${FLOW_CASES:-1 2 3 4 5 6 7 9 10 11 8}
 # The face pipeline runs emulated (TCG) in the bed: one frame matched per
@@ -286,8 +303,7 @@ fi
 
 # The holder's name (見本 in every simulated card's 氏名 and 住所) only in
 # the session folder (--claim-dir, transcripts): nothing else written.
-leaked=$(find /tmp /var/tmp /dev/shm -type f -newer "$FLOW/.start" ! -path "$FLOW/*" \
-	-print0 2>/dev/null | xargs -0 -r grep -lsF '見本')
+leaked=$(tmp_leaks "$FLOW/.tmp-before" '見本' | tr '\n' ' ')
 check "no patient data in temporary files outside the session folder${leaked:+: $leaked}" \
 	test -z "$leaked"
 

@@ -40,7 +40,7 @@ MO := $(PO_SRC:po/%.po=$(O)/locale/%/LC_MESSAGES/mncr.mo)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
 	fuzz accuracy bench-face bench-flow demo install clean check-debug stress fuzz-ioctl \
-	dkms-install
+	dkms-install check-fresh
 
 all: module userspace
 
@@ -134,6 +134,13 @@ SCENARIO ?= 2
 demo: deps
 	$(MAKE) all
 	tests/demo/run $(SCENARIO)
+
+# The README's two commands on a fresh Debian root (debootstrap, cached in
+# /var/cache/mncr/fresh), as a newcomer runs them: make check-fresh
+# [DIST=bookworm]. Root; as long as make check and make demo. Not in CI.
+DIST ?= bookworm
+check-fresh:
+	tests/fresh/run $(DIST)
 
 # Face accuracy over LFW (../shared/face-data; skipped when absent).
 accuracy: $(LIB)

@@ -45,7 +45,7 @@ umount "$DATA"
 head -c 48 /dev/urandom > "$work/junk.png"
 mount --bind "$work/junk.png" "$REPO/tests/faces/eileen_collins.png"
 refused "portrait not a picture" NOFACE3 \
-	"$REPO/tests/faces/eileen_collins.png: not a usable picture"
+	"not a usable picture: $REPO/tests/faces/eileen_collins.png: unknown image format"
 umount "$REPO/tests/faces/eileen_collins.png"
 
 # With the pictures: plugged, the card's photo made from the portrait.

@@ -141,8 +141,8 @@ int face_source_check(const struct face_source *fs, char *err, size_t errlen)
 		if (i > 0 && !strcmp(paths[i], paths[i - 1]))
 			continue;
 		if (mncr_face_image_load(paths[i], &img, why, sizeof(why))) {
-			snprintf(err, errlen, "%s: not a usable picture (%s)",
-				 paths[i], why);
+			/* why starts with the path */
+			snprintf(err, errlen, "not a usable picture: %s", why);
 			return -1;
 		}
 		mncr_face_image_free(&img);

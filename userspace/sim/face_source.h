@@ -32,7 +32,7 @@ int face_source_find(struct face_source *fs, const char *face_data_dir,
 
 /*
  * Decodes each of fs's pictures once: 0, or -1 with one line in err
- * naming the picture that cannot be read as an image.
+ * naming the picture that cannot be read as an image and why.
  */
 int face_source_check(const struct face_source *fs, char *err, size_t errlen);
 

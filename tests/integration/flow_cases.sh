@@ -282,7 +282,7 @@ if want 11; then
 			"$(field c11 face_failures)" = 0
 	check "11 --json: card_photo not usable, with the reason" \
 		test "$(field c11 card_photo.usable)" = false -a -n "$(field c11 card_photo.reason)"
-	check "11 audit: face result photo_unusable" audit_has qualify.face result photo_unusable
+	check "11 audit: face result card_face_unusable" audit_has qualify.face result card_face_unusable
 fi
 
 # ---- 8: the audit log verifies, and a tampered one does not ----

@@ -308,7 +308,7 @@ static void test_card_photo_unusable(void **state)
 	start(&f, MNCR_CARD_KIND_PINLESS, -1, MNCR_MODE_AUTO);
 	assert_int_equal(f.state, MNCR_FLOW_FACE);
 	face(&f, MNCR_FLOW_FACE_PHOTO_UNUSABLE);
-	assert_string_equal(note_get(&f, "result"), "photo_unusable");
+	assert_string_equal(note_get(&f, "result"), "card_face_unusable");
 	assert_null(note_get(&f, "attempt"));
 	assert_int_equal(f.state, MNCR_FLOW_STAFF);
 	assert_int_equal(f.prompt.msg, MNCR_MSG_STAFF_CHOOSE);

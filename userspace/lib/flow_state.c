@@ -562,7 +562,7 @@ static int on_choice(struct mncr_flow *s, const struct mncr_flow_event *ev)
 static int on_face(struct mncr_flow *s, const struct mncr_flow_event *ev)
 {
 	static const char *const names[] = {
-		"match", "no_match", "no_face", "liveness_fail", "photo_unusable",
+		"match", "no_match", "no_face", "liveness_fail", "card_face_unusable",
 	};
 	static const enum mncr_msg retry_msg[] = {
 		MNCR_MSG_NONE, MNCR_MSG_FACE_NO_MATCH, MNCR_MSG_FACE_NO_FACE,

@@ -42,8 +42,7 @@ MO := $(PO_SRC:po/%.po=$(O)/locale/%/LC_MESSAGES/mncr.mo)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
 	fuzz accuracy bench-face bench-flow demo install clean check-debug check-kernels \
-	stress fuzz-ioctl \
-	dkms-install
+	stress fuzz-ioctl dkms-install check-fresh
 
 all: module userspace
 
@@ -145,6 +144,13 @@ demo: deps
 	$(MAKE) all
 	tests/demo/run $(SCENARIO)
 
+# The README's two commands on a fresh Debian root (debootstrap, cached in
+# /var/cache/mncr/fresh), as a newcomer runs them: make check-fresh
+# [DIST=bookworm]. Root; as long as make check and make demo. Not in CI.
+DIST ?= bookworm
+check-fresh:
+	tests/fresh/run $(DIST)
+
 # Face accuracy over LFW (../shared/face-data; skipped when absent).
 accuracy: $(LIB)
 	tests/accuracy/run
@@ -194,6 +200,8 @@ dkms-install:
 PREFIX ?= /usr/local
 # Where make install puts the message catalogues, for mncr qualify.
 CPPFLAGS += -DLOCALEDIR='"$(PREFIX)/share/locale"'
+# Where make install puts tests/faces, for an installed mncr-sim.
+CPPFLAGS += -DMNCR_FACES_DIR='"$(PREFIX)/share/mncr/faces"'
 
 # DESTDIR=DIR stages everything under DIR (no group, no udev reload).
 install: all
@@ -207,6 +215,7 @@ install: all
 	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)$(PREFIX)/bin/mncr-sim
 	$(if $(SVC_SRC),install -D -m 0755 $(O)/mncr-eligd $(DESTDIR)$(PREFIX)/bin/mncr-eligd)
 	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)$(PREFIX)/share/man/man1/mncr.1
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/mncr/faces tests/faces/*.png
 	for mo in $(MO:$(O)/%=%); do \
 		install -D -m 0644 $(O)/$$mo $(DESTDIR)$(PREFIX)/share/$$mo || exit 1; done
 	$(if $(DESTDIR),,getent group mncr >/dev/null || groupadd --system mncr)

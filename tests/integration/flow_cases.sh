@@ -8,15 +8,34 @@
 #   2 PIN-less card, face OK            6 service down: 申立書 PDF + JSON
 #   3 PIN-less, face fails -> 目視確認  7 expired and revoked certificates
 #   4 PIN card, face fails -> PIN x2    8 tampered audit log
+# and later ones: 9 printed photo (liveness), 10 PIN mode, 11 a card photo
+# with no face (no attempt, staff choices at once).
 # Run some: tests/vm/run --env "FLOW_CASES=1 4" ... -- tests/integration/flow_cases.sh
 # The face pipeline is emulated in the bed (TCG): allow the guest time.
 # vm-timeout: 2400
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/flow_lib.sh"
-touch "$FLOW/.start"
 
-CASES=${FLOW_CASES:-1 2 3 4 5 6 7 9 10 8}
+# The leak check itself: a caller's log under /tmp that existed before and
+# grows with the holder's name is not a leak; a new file under /tmp or in
+# the private TMPDIR with it is.
+caller_log=$(mktemp /tmp/mncr-caller-log.XXXXXX)
+tmp_files > "$FLOW/.tmp-selftest"
+echo '# c2: 氏名 見本　太郎' >> "$caller_log"
+planted=$(mktemp /tmp/mncr-planted.XXXXXX)
+echo '見本　太郎' > "$planted"
+echo '見本　太郎' > "$TMPDIR/planted"
+leaks=$(tmp_leaks "$FLOW/.tmp-selftest" '見本' | tr '\n' ' ')
+check "leak check: a new file under /tmp with the holder's name is found" \
+	grep -qF "$planted " <<<"$leaks"
+check "leak check: one in the private TMPDIR too" grep -qF "$TMPDIR/planted " <<<"$leaks"
+check "leak check: the caller's own /tmp log is not counted" \
+	test -z "$(grep -F "$caller_log" <<<"$leaks")"
+rm -f "$caller_log" "$planted" "$TMPDIR/planted"
+tmp_files > "$FLOW/.tmp-before"
+
+CASES=${FLOW_CASES:-1 2 3 4 5 6 7 9 10 11 8}
 # The face pipeline runs emulated (TCG) in the bed: one frame matched per
 # attempt, and fewer attempts where the count is not the point (flow_state's
 # unit tests check the default of 3). Liveness reads every frame of a run
@@ -245,6 +264,27 @@ if want 9; then
 		test "$(field c9 method)" = visual -a "$(field c9 face_failures)" = 1
 fi
 
+# ---- 11: PIN-less, the card's photo holds no face (opencv-doc's fruit):
+# no face attempt, the staff choices at once with the reason ----
+if want 11; then
+	printf '%s\n' 'name = faceless' 'pin_set = no' 'front = 19800401,2031,4321' \
+		'photo = /usr/share/doc/opencv-doc/examples/data/fruits.jpg' \
+		> "$FLOW/faceless.card"
+	insert "$FLOW/faceless.card"
+	qualify c11 "insurance_card" $FAST
+	check "11 no face attempt" sh -c "! grep -q 'face attempt [0-9]' '$FLOW/c11.out'"
+	check "11 the transcript says why" \
+		grep -q 'no face attempt: the card photo is not usable (.\+)' "$FLOW/c11.out"
+	check "11 the staff are told the card photo cannot be read" \
+		grep -q 'カードの顔写真を読み取れないため' "$FLOW/c11.out"
+	check "11 ends at staff guidance, no face failure counted" \
+		test "$(field c11 outcome)" = insurance_card -a "$QUALIFY_RC" = 10 -a \
+			"$(field c11 face_failures)" = 0
+	check "11 --json: card_photo not usable, with the reason" \
+		test "$(field c11 card_photo.usable)" = false -a -n "$(field c11 card_photo.reason)"
+	check "11 audit: face result card_face_unusable" audit_has qualify.face result card_face_unusable
+fi
+
 # ---- 8: the audit log verifies, and a tampered one does not ----
 if want 8; then
 	check "8 audit log verifies" "$MNCR" log verify --file "$AUDIT"
@@ -263,8 +303,7 @@ fi
 
 # The holder's name (見本 in every simulated card's 氏名 and 住所) only in
 # the session folder (--claim-dir, transcripts): nothing else written.
-leaked=$(find /tmp /var/tmp /dev/shm -type f -newer "$FLOW/.start" ! -path "$FLOW/*" \
-	-print0 2>/dev/null | xargs -0 -r grep -lsF '見本')
+leaked=$(tmp_leaks "$FLOW/.tmp-before" '見本' | tr '\n' ' ')
 check "no patient data in temporary files outside the session folder${leaked:+: $leaked}" \
 	test -z "$leaked"
 

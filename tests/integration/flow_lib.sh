@@ -13,8 +13,16 @@
 #                                           the card is taken out when
 #                                           the flow asks for it
 #   flow_stop
+#   tmp_files, tmp_leaks BEFORE TEXT       files under /tmp, /var/tmp and
+#                                           /dev/shm; those created since
+#                                           the listing BEFORE that hold
+#                                           TEXT, outside the session folder
 
 FLOW=${FLOW:-$(mktemp -d /tmp/mncr-flow.XXXXXX)}
+# A private TMPDIR for the programs under test: whatever they leave there
+# is theirs (tmp_leaks looks at it with the rest).
+FLOW_TMP=$(mktemp -d /tmp/mncr-flow-tmp.XXXXXX)
+export TMPDIR=$FLOW_TMP
 FLOW_PKI=${MNCR_FLOW_PKI:-/tmp/mncr-flow-pki}
 SIM_PKI=${MNCR_SIM_PKI_DIR:-/run/mncr-sim/pki}
 ELIGD=$BUILD/mncr-eligd
@@ -91,7 +99,25 @@ flow_stop() {
 	fi
 	eligd_stop
 	sim "$FLOW_SERIAL" quit > /dev/null 2>&1
+	rm -rf "$FLOW_TMP"
 	return 0
+}
+
+# tmp_files: every file under /tmp, /var/tmp and /dev/shm, sorted. In the
+# bed /tmp shows the host's: the caller's own files are there too.
+tmp_files() {
+	find /tmp /var/tmp /dev/shm -type f 2>/dev/null | LC_ALL=C sort
+}
+
+# tmp_leaks BEFORE TEXT: the files not in the listing BEFORE (tmp_files
+# then), outside $FLOW, that hold TEXT. Files that were there before are
+# the caller's (a log it is still writing), not the programs'.
+tmp_leaks() {
+	local f
+	tmp_files | LC_ALL=C comm -13 "$1" - | grep -v "^$FLOW/" |
+		while IFS= read -r f; do
+			grep -qsF -- "$2" "$f" && echo "$f"
+		done
 }
 
 # service_opts: the options that point mncr qualify/selftest at mncr-eligd.

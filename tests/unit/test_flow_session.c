@@ -551,6 +551,38 @@ static void test_case3_pinless_visual(void **state)
 	free(log);
 }
 
+/* ---- case 11: PIN-less, the card photo unusable: one call, then staff ---- */
+
+static void test_case11_photo_unusable(void **state)
+{
+	struct sess *t = *state;
+	struct mncr_flow_session s;
+	char *log;
+
+	card(t, "pinless");
+	faces(t, 1, MNCR_FLOW_FACE_PHOTO_UNUSABLE, false);
+	t->choices[t->n_choices++] = MNCR_FLOW_OPT_VISUAL;
+	t->switch_on_visual = true;
+	t->att = (struct mncr_flow_attestation){ .confirmed = true,
+						 .patient_present = true,
+						 .operator_id = "staff01" };
+	answer(t, MNCR_FLOW_ELIG_OK, MNCR_ELIG_VALID, "030");
+	assert_int_equal(run(t, MNCR_ELIG_SITE_CLINIC, &s), 0);
+
+	assert_int_equal(s.flow.outcome, MNCR_FLOW_OUT_ELIGIBLE);
+	assert_int_equal(s.flow.method, MNCR_ELIG_METHOD_VISUAL);
+	assert_int_equal(t->face_calls, 1);
+	assert_int_equal(s.flow.face_failures, 0);
+	assert_true(t->msg_seen[MNCR_MSG_FACE_PHOTO_UNUSABLE]);
+	assert_false(t->msg_seen[MNCR_MSG_FACE_FAILED_STAFF]);
+	log = audit_text(t);
+	assert_no_secrets(t, log);
+	assert_int_equal(count(log, "\"event\":\"qualify.face\""), 1);
+	assert_non_null(strstr(log, "\"event\":\"qualify.face\",\"result\":\"card_face_unusable\""));
+	free(log);
+	mncr_flow_session_clear(&s);
+}
+
 /* ---- case 4: PIN card, face fails, PIN, two wrong: stopped ---- */
 
 static void test_case4_pin_guard(void **state)
@@ -978,6 +1010,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_visual_lease_ends_during_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_card_removed_midway, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hook_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_case11_photo_unusable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_failure_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_checks, setup, teardown),
 	};

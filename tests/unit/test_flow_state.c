@@ -294,6 +294,45 @@ static void test_face_max_configurable(void **state)
 	assert_int_equal(mncr_flow_init(&f, &cfg), -EINVAL);
 }
 
+/*
+ * A card photo with no usable face: no face attempt can pass, so none is
+ * counted or offered again; PIN-less goes to staff at once, a PIN card
+ * to the PIN or staff, with the reason as the prompt's detail.
+ */
+static void test_card_photo_unusable(void **state)
+{
+	struct mncr_flow f;
+
+	(void)state;
+	new_flow(&f, MNCR_ELIG_SITE_CLINIC);
+	start(&f, MNCR_CARD_KIND_PINLESS, -1, MNCR_MODE_AUTO);
+	assert_int_equal(f.state, MNCR_FLOW_FACE);
+	face(&f, MNCR_FLOW_FACE_PHOTO_UNUSABLE);
+	assert_string_equal(note_get(&f, "result"), "card_face_unusable");
+	assert_null(note_get(&f, "attempt"));
+	assert_int_equal(f.state, MNCR_FLOW_STAFF);
+	assert_int_equal(f.prompt.msg, MNCR_MSG_STAFF_CHOOSE);
+	assert_int_equal(f.prompt.detail, MNCR_MSG_FACE_PHOTO_UNUSABLE);
+	assert_int_equal(f.face_failures, 0);
+	assert_true(f.face_photo_unusable);
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_VISUAL), 0);
+	assert_int_equal(f.state, MNCR_FLOW_VISUAL_MODE);
+
+	new_flow(&f, MNCR_ELIG_SITE_CLINIC);
+	start(&f, MNCR_CARD_KIND_PIN, 3, MNCR_MODE_AUTO);
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_FACE), 0);
+	face(&f, MNCR_FLOW_FACE_PHOTO_UNUSABLE);
+	assert_int_equal(f.state, MNCR_FLOW_FACE_FAILED);
+	assert_int_equal(f.prompt.detail, MNCR_MSG_FACE_PHOTO_UNUSABLE);
+	assert_int_equal(f.prompt.options, MNCR_FLOW_OPT_PIN | MNCR_FLOW_OPT_STAFF |
+					   MNCR_FLOW_OPT_CANCEL);
+	/* The PIN abandoned: back to a choice without face. */
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_PIN), 0);
+	pin(&f, MNCR_FLOW_PIN_ABANDONED, 3);
+	assert_int_equal(f.state, MNCR_FLOW_FACE_FAILED);
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_FACE), -EPERM);
+}
+
 /* ---- PIN and the last-try guard ---- */
 
 static void test_two_wrong_pins_stop_before_last(void **state)
@@ -823,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_rejected_and_claim_failure),
 		cmocka_unit_test(test_removed_cancelled_error),
 		cmocka_unit_test(test_bad_events),
+		cmocka_unit_test(test_card_photo_unusable),
 		cmocka_unit_test(test_prompts_have_messages),
 	};
 

@@ -261,6 +261,8 @@ static void report(struct qualify *q, const struct mncr_flow *f, int mode_after)
 		printf("\n");
 		if (f->outcome == MNCR_FLOW_OUT_ELIGIBLE && f->share[0])
 			printf("  share: %s\n", f->share);
+		if (q->ref_tried && !q->ref_ok)
+			printf("  card photo: not usable (%s)\n", q->ref_why);
 		if (q->claim_written)
 			printf("  申立書: %s%s%s\n", q->claim_json,
 			       q->claim_pdf[0] ? " " : "", q->claim_pdf);
@@ -293,6 +295,13 @@ static void report(struct qualify *q, const struct mncr_flow *f, int mode_after)
 	mncr_json_uint(&j, "pin_wrong", f->pin_wrong);
 	mncr_json_int(&j, "pin_tries_left", f->pin_tries);
 	mncr_json_uint(&j, "queries", f->queries);
+	if (q->ref_tried) {
+		mncr_json_object_begin(&j, "card_photo");
+		mncr_json_bool(&j, "usable", q->ref_ok);
+		if (!q->ref_ok)
+			mncr_json_string(&j, "reason", q->ref_why);
+		mncr_json_object_end(&j);
+	}
 	if (q->claim_written) {
 		mncr_json_object_begin(&j, "claim_form");
 		mncr_json_string(&j, "json", q->claim_json);

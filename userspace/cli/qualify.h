@@ -72,6 +72,7 @@ struct qualify {
 	struct mncr_face_pipeline *pipe;
 	struct mncr_face_pipeline_ws *ws;
 	bool ref_tried, ref_ok;
+	char ref_why[160];		/* why the card photo is not usable */
 	int8_t ref[MNCR_FACE_EMBED_DIM];
 	int32_t threshold;
 	void *camera;			/* struct mncr_camera *, when built in */

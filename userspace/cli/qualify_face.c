@@ -152,8 +152,9 @@ static void card_reference(struct qualify *q)
 		q->ref_ok = true;
 		qualify_say(q, "card photo: face found, template made");
 	} else {
-		qualify_say(q, "card photo: not usable (%s)",
-			    err[0] ? err : strerror(-ret));
+		snprintf(q->ref_why, sizeof(q->ref_why), "%s",
+			 err[0] ? err : strerror(-ret));
+		qualify_say(q, "card photo: not usable (%s)", q->ref_why);
 	}
 	if (res)
 		OPENSSL_cleanse(res, sizeof(*res));
@@ -408,6 +409,13 @@ int qualify_hook_face(void *ctx, unsigned int attempt,
 	card_reference(q);
 	if (qualify_card_present(q) < 0)
 		return -ENOMEDIUM;
+	/* Nothing to compare a face with: no attempt, straight to the choices. */
+	if (!q->ref_ok) {
+		*res = MNCR_FLOW_FACE_PHOTO_UNUSABLE;
+		qualify_say(q, "no face attempt: the card photo is not usable (%s)",
+			    q->ref_why);
+		return 0;
+	}
 	if (len < k)
 		len = k;
 	base = (attempt - 1) * len * (LIVENESS_RUNS + 1);
@@ -428,11 +436,6 @@ int qualify_hook_face(void *ctx, unsigned int attempt,
 		*res = MNCR_FLOW_FACE_NO_FACE;
 		qualify_say(q, "face attempt %u: no usable face in %u frames", attempt,
 			    run.n < k ? run.n : k);
-		goto out;
-	}
-	if (!q->ref_ok) {
-		*res = MNCR_FLOW_FACE_NO_MATCH;
-		qualify_say(q, "face attempt %u: nothing to compare with (card photo unusable)", attempt);
 		goto out;
 	}
 	q->last_score = d.best_score;

@@ -257,8 +257,9 @@ static void enter(struct mncr_flow *s, enum mncr_flow_state st)
 	case MNCR_FLOW_CHOOSE_METHOD:
 		s->action = MNCR_FLOW_DO_CHOOSE;
 		prompt_reset(s, MNCR_MSG_CHOOSE_METHOD, MNCR_FLOW_PATIENT);
-		s->prompt.options = MNCR_FLOW_OPT_FACE | MNCR_FLOW_OPT_STAFF |
-				    MNCR_FLOW_OPT_CANCEL;
+		s->prompt.options = MNCR_FLOW_OPT_STAFF | MNCR_FLOW_OPT_CANCEL;
+		if (!s->face_photo_unusable)
+			s->prompt.options |= MNCR_FLOW_OPT_FACE;
 		if (mncr_flow_pin_offered(s))
 			s->prompt.options |= MNCR_FLOW_OPT_PIN;
 		break;
@@ -561,16 +562,27 @@ static int on_choice(struct mncr_flow *s, const struct mncr_flow_event *ev)
 static int on_face(struct mncr_flow *s, const struct mncr_flow_event *ev)
 {
 	static const char *const names[] = {
-		"match", "no_match", "no_face", "liveness_fail",
+		"match", "no_match", "no_face", "liveness_fail", "card_face_unusable",
 	};
 	static const enum mncr_msg retry_msg[] = {
 		MNCR_MSG_NONE, MNCR_MSG_FACE_NO_MATCH, MNCR_MSG_FACE_NO_FACE,
-		MNCR_MSG_FACE_LIVENESS,
+		MNCR_MSG_FACE_LIVENESS, MNCR_MSG_NONE,
 	};
 
 	if ((unsigned int)ev->face >= ARRAY_SIZE(names))
 		return -EINVAL;
 	note_begin(s, "qualify.face");
+	if (ev->face == MNCR_FLOW_FACE_PHOTO_UNUSABLE) {
+		/* Nothing to match against: another try could never pass. */
+		note_add(s, "result", "%s", names[ev->face]);
+		s->face_photo_unusable = true;
+		if (mncr_flow_pin_offered(s))
+			enter(s, MNCR_FLOW_FACE_FAILED);
+		else
+			enter(s, MNCR_FLOW_STAFF);
+		s->prompt.detail = MNCR_MSG_FACE_PHOTO_UNUSABLE;
+		return 0;
+	}
 	note_add(s, "attempt", "%u", s->face_failures + 1);
 	note_add(s, "result", "%s", names[ev->face]);
 	if (ev->face == MNCR_FLOW_FACE_MATCH) {
@@ -644,7 +656,7 @@ static int on_pin(struct mncr_flow *s, const struct mncr_flow_event *ev)
 	case MNCR_FLOW_PIN_ABANDONED:
 	default:
 		s->pin_last_try = false;
-		if (s->face_failures < s->cfg.face_max)
+		if (s->face_failures < s->cfg.face_max && !s->face_photo_unusable)
 			enter(s, MNCR_FLOW_CHOOSE_METHOD);
 		else
 			enter(s, MNCR_FLOW_FACE_FAILED);

@@ -115,6 +115,7 @@ enum mncr_flow_face_result {
 	MNCR_FLOW_FACE_NO_MATCH,
 	MNCR_FLOW_FACE_NO_FACE,
 	MNCR_FLOW_FACE_LIVENESS_FAIL,
+	MNCR_FLOW_FACE_PHOTO_UNUSABLE,	/* no attempt: the card photo has no face */
 };
 
 enum mncr_flow_pin_result {
@@ -242,6 +243,7 @@ struct mncr_flow {
 
 	/* identity */
 	unsigned int face_failures;
+	bool face_photo_unusable;	/* face is no longer offered */
 	unsigned int pin_wrong;
 	bool verified;
 	enum mncr_elig_method method;

@@ -39,6 +39,8 @@ static const struct msg_def msgs[MNCR_MSG_COUNT] = {
 		N_("顔認証できませんでした。暗証番号で本人確認するか、職員による確認を選んでください。") },
 	[MNCR_MSG_FACE_FAILED_STAFF] = { "face_failed_staff",
 		N_("顔認証できませんでした。職員をお呼びください。職員が本人確認を行います。") },
+	[MNCR_MSG_FACE_PHOTO_UNUSABLE] = { "face_photo_unusable",
+		N_("カードの顔写真を読み取れないため、顔認証はできません。") },
 
 	[MNCR_MSG_PIN_ENTER] = { "pin_enter",
 		N_("暗証番号（数字4桁）を入力してください。") },

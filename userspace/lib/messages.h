@@ -33,6 +33,7 @@ enum mncr_msg {
 	MNCR_MSG_FACE_LIVENESS,		/* {0} attempt, {1} of */
 	MNCR_MSG_FACE_FAILED_PIN,
 	MNCR_MSG_FACE_FAILED_STAFF,
+	MNCR_MSG_FACE_PHOTO_UNUSABLE,	/* the card's photo: no face to match */
 
 	/* PIN */
 	MNCR_MSG_PIN_ENTER,

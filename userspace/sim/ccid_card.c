@@ -169,18 +169,21 @@ int ccid_photo_make(const char *path, uint8_t **jp2, size_t *len)
 	return 0;
 }
 
-static void default_photo(struct ccid_pki *pki)
+/* The holder's picture, or nothing: a card never holds a placeholder. */
+static int default_photo(struct ccid_pki *pki)
 {
 	struct face_source fs;
-	char err[256];
+	char err[3 * PATH_MAX];
 
 	if (face_source_find(&fs, NULL, err, sizeof(err))) {
-		sim_log("ccid: no card photo (%s): DF27 holds a placeholder", err);
-		return;
+		sim_log("ccid: no card photo: %s", err);
+		return -1;
 	}
-	if (!ccid_photo_make(fs.card_photo, &pki->photo, &pki->photo_len))
-		sim_log("ccid: card photo from %s, %zu bytes of JPEG 2000",
-			fs.origin, pki->photo_len);
+	if (ccid_photo_make(fs.card_photo, &pki->photo, &pki->photo_len))
+		return -1;
+	sim_log("ccid: card photo from %s, %zu bytes of JPEG 2000",
+		fs.origin, pki->photo_len);
+	return 0;
 }
 
 int ccid_pki_make(struct ccid_pki *pki)
@@ -220,7 +223,10 @@ int ccid_pki_make(struct ccid_pki *pki)
 		ccid_pki_free(pki);
 		return -1;
 	}
-	default_photo(pki);
+	if (default_photo(pki)) {
+		ccid_pki_free(pki);
+		return -1;
+	}
 	return 0;
 }
 

@@ -308,8 +308,10 @@ int ccid_function_start(struct ccid_function *f)
 	 * the reader reports ready, not in the middle of a card session.
 	 */
 	f->pki_tried = true;
-	if (ccid_pki_make(&f->pki) < 0)
-		sim_log("ccid: no card key: cards will not answer");
+	if (ccid_pki_make(&f->pki) < 0) {
+		sim_log("ccid: no card key, certificates or photo: not plugged");
+		return -1;
+	}
 	for (int i = 0; i < 3; i++) {
 		int err = pthread_create(th[i], NULL, fn[i], f);
 

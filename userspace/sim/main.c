@@ -14,6 +14,7 @@
 #include "control_socket.h"
 #include "ctl_client.h"
 #include "daemonize.h"
+#include "face_source.h"
 #include "log.h"
 #include "options.h"
 #include "scene_dump.h"
@@ -83,6 +84,23 @@ out:
 	return rc;
 }
 
+/*
+ * Without the holder's and somebody else's pictures the card would carry
+ * no usable photo and the camera no face: refuse before plugging.
+ */
+static int faces_usable(void)
+{
+	struct face_source fs;
+	char err[3 * PATH_MAX];
+
+	if (face_source_find(&fs, NULL, err, sizeof(err)) ||
+	    face_source_check(&fs, err, sizeof(err))) {
+		fprintf(stderr, "mncr-sim: not plugged: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sim_options opt;
@@ -99,5 +117,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mncr-sim: needs root (configfs, mount, UDC binding)\n");
 		return 1;
 	}
+	if (faces_usable())
+		return 1;
 	return serve(&opt);
 }

@@ -174,7 +174,7 @@ static void paint_eyelid(struct mncr_face_image *img,
 			else
 				/* The lash line: mid-grey, not black, as thin
 				 * lashes look at a camera's resolution; a black
-				 * line on a small face (Debian's astronaut.png)
+				 * line on a small face (tests/faces' portrait)
 				 * kept the eye region as dark as the open iris.
 				 */
 				put_blend(img, x, y, 90, fade * c);

@@ -48,11 +48,19 @@ refused "portrait not a picture" NOFACE3 \
 	"not a usable picture: $REPO/tests/faces/eileen_collins.png: unknown image format"
 umount "$REPO/tests/faces/eileen_collins.png"
 
-# With the pictures: plugged, the card's photo made from the portrait.
-check "with the pictures: plugged" plug FACE4 --card pinless
+# With the pictures, as on a fresh machine: no MNCR_FACE_DATA and no
+# ../shared/face-data (hidden when there): plugged, the card's photo made
+# from the portrait.
+unset MNCR_FACE_DATA
+shared=$(cd "$REPO/.." && pwd)/shared/face-data
+[ ! -d "$shared" ] || mount -t tmpfs none "$shared"
+check "with the pictures: plugged" plug FACE4 --card pinless --log "$work/FACE4.log"
+check "the portrait, not LFW ($(grep -m1 "card photo" "$work/FACE4.log" 2>/dev/null))" \
+	grep -q "card photo from bundled" "$work/FACE4.log"
 check "the card photo is the portrait (JPEG 2000)" \
 	bash -c "timeout 120 '$MNCR' card --backend usb --reader FACE4 photo -o '$work/photo.jp2' &&
 		cmp -n 12 '$work/photo.jp2' <(printf '\0\0\0\x0cjP  \r\n\x87\n') &&
 		test \$(stat -c %s '$work/photo.jp2') -gt 1000"
+[ ! -d "$shared" ] || umount "$shared"
 rm -rf "$work"
 finish

@@ -134,6 +134,23 @@ static void not_a_picture_named(void **state)
 	assert_non_null(strstr(err, d->junk));
 }
 
+/* A face-data folder without LFW first (../shared without it): no trace. */
+static void bundle_after_missing_lfw(void **state)
+{
+	struct dirs *d = *state;
+	const char *dirs[] = { d->faces };
+	struct face_source fs;
+	char want[PATH_MAX], err[512] = "";
+
+	memset(&fs, 0, sizeof(fs));
+	assert_int_equal(from_lfw(&fs, d->empty), -1);
+	assert_string_equal(fs.card_photo, "");
+	assert_int_equal(from_bundle(&fs, dirs, 1, d->other, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/%s", d->faces, HOLDER_FILE);
+	assert_string_equal(fs.card_photo, want);
+	assert_int_equal(face_source_check(&fs, err, sizeof(err)), 0);
+}
+
 static void face_data_without_lfw(void **state)
 {
 	struct dirs *d = *state;
@@ -152,6 +169,7 @@ int main(void)
 		cmocka_unit_test(missing_portrait_named),
 		cmocka_unit_test(missing_other_names_the_package),
 		cmocka_unit_test(not_a_picture_named),
+		cmocka_unit_test(bundle_after_missing_lfw),
 		cmocka_unit_test(face_data_without_lfw),
 	};
 

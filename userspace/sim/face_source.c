@@ -42,8 +42,11 @@ static int from_lfw(struct face_source *fs, const char *dir)
 {
 	if (lfw_path(fs->card_photo, dir, LFW_HOLDER, 1) ||
 	    lfw_path(fs->holder_live, dir, LFW_HOLDER, 2) ||
-	    lfw_path(fs->other, dir, LFW_OTHER, 2))
+	    lfw_path(fs->other, dir, LFW_OTHER, 2)) {
+		/* Leave no path of a picture that is not there. */
+		memset(fs, 0, sizeof(*fs));
 		return -1;
+	}
 	fs->origin = "lfw";
 	return 0;
 }
@@ -73,6 +76,7 @@ static int from_bundle(struct face_source *fs, const char *const *holder_dirs,
 	char looked[2 * PATH_MAX] = "";
 	size_t used = 0;
 
+	fs->card_photo[0] = '\0';
 	for (size_t i = 0; i < n_dirs && !fs->card_photo[0]; i++) {
 		int w = snprintf(fs->card_photo, sizeof(fs->card_photo), "%s/%s",
 				 holder_dirs[i], HOLDER_FILE);

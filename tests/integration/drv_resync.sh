@@ -112,26 +112,23 @@ ctl R1 fault stall 1 >/dev/null
 "$TOOL" setmode "$node" auto >/dev/null 2>&1
 expect stall_auto_reader_told_resync "auto $R_RESYNC" "$(sim_status R1 mode) $(sim_status R1 last_reason)"
 
-# A late answer (past the driver's 1 s timeout) to VISUAL.
-t0=$("$TOOL" now)
-ctl R1 delay 1500 >/dev/null
-(sleep 0.3; ctl R1 delay 0 >/dev/null) &
-undelay=$!
-expect delay_visual_fails ETIMEDOUT "$(errno_of "$TOOL" setmode "$node" visual 60000 detach)"
-wait $undelay
-settled delay_visual "$t0"
-lease_works delay_visual
+# late_answer NAME MODE WANT: the answer to SET_MODE MODE comes after the
+# driver's 1 s timeout (the next answers on time); the call gives WANT.
+late_answer() {
+	local t0 undelay
+	t0=$("$TOOL" now)
+	ctl R1 delay 1500 >/dev/null
+	(sleep 0.3; ctl R1 delay 0 >/dev/null) &
+	undelay=$!
+	expect "$1" "$3" "$(errno_of "$TOOL" setmode "$node" "$2" 60000 detach)"
+	wait $undelay
+	settled "${1%_*}" "$t0"
+	lease_works "${1%_*}"
+}
 
-# ... and to AUTO.
+late_answer delay_visual_fails visual ETIMEDOUT
 expect delay_auto_lease ok "$(errno_of "$TOOL" setmode "$node" visual 60000 detach)"
-t0=$("$TOOL" now)
-ctl R1 delay 1500 >/dev/null
-(sleep 0.3; ctl R1 delay 0 >/dev/null) &
-undelay=$!
-expect delay_auto_confirmed ok "$(errno_of "$TOOL" setmode "$node" auto)"
-wait $undelay
-settled delay_auto "$t0"
-lease_works delay_auto
+late_answer delay_auto_confirmed auto ok
 
 # A reader that stops answering altogether is reset, which ends its visual
 # mode; one that still does not answer then is refused (no node).

@@ -21,14 +21,14 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS := $(PKG_LIBS) -lm -lpthread
 CPPFLAGS := -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(PKG_CFLAGS)
 
-LIB_SRC := $(wildcard userspace/lib/*.c)
+LIB_SRC := $(wildcard userspace/lib/*/*.c)
 CLI_SRC := $(wildcard userspace/cli/*.c)
 SIM_SRC := $(wildcard userspace/sim/*.c)
 SVC_SRC := $(wildcard userspace/service/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 ITEST_SRC := $(wildcard tests/integration/*.c)
-HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h tests/unit/*.h)
+HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h userspace/lib/*/*.h tests/unit/*.h)
 
 LIB := $(O)/libmncr.a
 PROGRAMS := $(O)/mncr $(O)/mncr-sim $(if $(SVC_SRC),$(O)/mncr-eligd)

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "face_embed.h"
+#include "face/face_embed.h"
 
 #define LFW_CACHE_MAGIC "mncr-lfw-cache 4"
 #define LFW_NAME 96

@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "face_pipeline.h"
-#include "face_quantize.h"
+#include "face/face_pipeline.h"
+#include "face/face_quantize.h"
 #include "lfw.h"
 
 #define MAX_WORKERS 16

@@ -23,11 +23,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "face_decision.h"
-#include "face_pipeline.h"
+#include "face/face_decision.h"
+#include "face/face_pipeline.h"
 #include "lfw.h"
 #include "lfw_mfn.h"
-#include "match.h"
+#include "face/match.h"
 #include "roc_png.h"
 
 #define DIM MNCR_FACE_EMBED_DIM

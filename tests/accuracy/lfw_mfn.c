@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "face_graph.h"
-#include "face_mfn.h"
-#include "face_pipeline.h"
+#include "face/face_graph.h"
+#include "face/face_mfn.h"
+#include "face/face_pipeline.h"
 #include "lfw_mfn.h"
 
 #define MAX_WORKERS 8

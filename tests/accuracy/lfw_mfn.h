@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "face_mfn.h"
+#include "face/face_mfn.h"
 #include "lfw.h"
 
 #define LFW_MFN_MAGIC "mncr-lfw-mfn 1"

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "face_pipeline.h"
-#include "face_quantize.h"
+#include "face/face_pipeline.h"
+#include "face/face_quantize.h"
 #include "lfw.h"
 
 #define DIM MNCR_FACE_EMBED_DIM

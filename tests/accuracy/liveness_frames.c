@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "face_liveness.h"
-#include "face_pipeline.h"
+#include "face/face_liveness.h"
+#include "face/face_pipeline.h"
 
 int main(int argc, char **argv)
 {

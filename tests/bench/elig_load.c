@@ -28,9 +28,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "clock_ms.h"
-#include "elig_client.h"
-#include "elig_fields.h"
+#include "util/clock_ms.h"
+#include "elig/elig_client.h"
+#include "elig/elig_fields.h"
 
 #define P 512
 #define PER_ADDR 25

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "face_conv.h"
-#include "face_embed.h"
+#include "face/face_conv.h"
+#include "face/face_embed.h"
 
 #define S MNCR_FACE_EMBED_SIZE
 

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "face_liveness.h"
-#include "face_pipeline.h"
+#include "face/face_liveness.h"
+#include "face/face_pipeline.h"
 
 #define W 640
 #define H 480

@@ -29,7 +29,7 @@
 
 #include <linux/mncr.h>
 
-#include "match.h"
+#include "face/match.h"
 
 #define SIMD_PARAM "/sys/module/mncr/parameters/simd"
 #define REPEAT 7

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Independent float64 reference of the face embedding network.
 
-Loads the same TF.js model files as userspace/lib/face_embed.c and runs
+Loads the same TF.js model files as userspace/lib/face/face_embed.c and runs
 dlib's ResNet-29 (as ported by face-api) the straightforward way with numpy:
 one matrix product per kernel tap, explicit padding, no folding, no blocking.
 It embeds the synthetic 150x150 images defined below (the C unit test

@@ -28,7 +28,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "card_cert.h"
+#include "card/card_cert.h"
 #include "fuzz_cert_build.h"
 
 #define FUZZ_AT		1893456000	/* check time: 2030-01-01 */

@@ -13,8 +13,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "apdu.h"
-#include "card_emul.h"
+#include "card/apdu.h"
+#include "emul/card_emul.h"
 
 static EVP_PKEY *key;		/* one per process: RSA-2048 takes time */
 static uint8_t cert[300];

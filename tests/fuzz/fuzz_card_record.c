@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "card_text_ap.h"
-#include "card_visual_ap.h"
+#include "card/card_text_ap.h"
+#include "card/card_visual_ap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccid.h"
+#include "card/ccid.h"
 
 static void check(int cond)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elig_message.h"
+#include "elig/elig_message.h"
 
 static void check(int cond)
 {

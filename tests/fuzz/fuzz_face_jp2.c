@@ -15,8 +15,8 @@
 #include <string.h>
 #include <sanitizer/allocator_interface.h>
 
-#include "face_image.h"
-#include "face_jp2.h"
+#include "face/face_image.h"
+#include "face/face_jp2.h"
 
 /* Round trip only small images: the encoder is slow. */
 #define ROUNDTRIP_MAX_PIXELS 4096

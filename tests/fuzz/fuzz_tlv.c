@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "tlv.h"
+#include "util/tlv.h"
 
 static void check(int cond)
 {

@@ -18,8 +18,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "card_emul.h"
-#include "face_jp2.h"
+#include "emul/card_emul.h"
+#include "face/face_jp2.h"
 #include "fuzz_cert_build.h"
 #include "host_flow.h"
 

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apdu.h"
-#include "card_collation.h"
-#include "card_jpki.h"
-#include "card_kind.h"
-#include "card_text_ap.h"
-#include "card_verify.h"
-#include "card_visual_ap.h"
+#include "card/apdu.h"
+#include "card/card_collation.h"
+#include "card/card_jpki.h"
+#include "card/card_kind.h"
+#include "card/card_text_ap.h"
+#include "card/card_verify.h"
+#include "card/card_visual_ap.h"
 
 /* The "pin" preset's card front. */
 static const struct mncr_card_front flow_front = {

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "face_pipeline.h"
+#include "face/face_pipeline.h"
 
 int main(int argc, char **argv)
 {

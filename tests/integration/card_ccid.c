@@ -12,11 +12,11 @@
 
 #include <openssl/x509.h>
 
-#include "apdu.h"
-#include "card_ids.h"
-#include "card_jpki.h"
-#include "card_verify.h"
-#include "ccid.h"
+#include "card/apdu.h"
+#include "card/card_ids.h"
+#include "card/card_jpki.h"
+#include "card/card_verify.h"
+#include "card/ccid.h"
 
 static const uint8_t sim_atr[] = { 0x3b, 0xe0, 0x00, 0xff, 0x81, 0x31, 0xfe, 0x45, 0x14 };
 

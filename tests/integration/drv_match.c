@@ -19,7 +19,7 @@
 
 #include <linux/mncr.h>
 
-#include "match.h"
+#include "face/match.h"
 
 static int failures;
 static int fd;

@@ -29,7 +29,7 @@
 #include <linux/mncr.h>
 #include <linux/mncr_proto.h>
 
-#include "match.h"
+#include "face/match.h"
 
 #define HDR		((int)sizeof(struct mncr_frame_hdr))
 #define MAX_FRAME	(HDR + MNCR_PROTO_MAX_PAYLOAD)

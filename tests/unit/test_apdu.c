@@ -13,8 +13,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "apdu.h"
-#include "card_ids.h"
+#include "card/apdu.h"
+#include "card/card_ids.h"
 #include "test_card_fixture.h"
 
 static void check_build(const struct mncr_apdu *c, const uint8_t *want,

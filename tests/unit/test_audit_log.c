@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "audit_log.h"
+#include "flow/audit_log.h"
 
 struct fixture {
 	char dir[64];

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "camera.h"
-#include "camera_stream.h"
+#include "camera/camera.h"
+#include "camera/camera_stream.h"
 #include "fake_sysfs.h"
 
 #define USB "devices/platform/dummy_hcd.0/usb1/1-1"

@@ -23,10 +23,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "card_cert.h"
-#include "card_ids.h"
-#include "card_jpki.h"
-#include "card_verify.h"
+#include "card/card_cert.h"
+#include "card/card_ids.h"
+#include "card/card_jpki.h"
+#include "card/card_verify.h"
 #include "test_card_fixture.h"
 
 #define DAY (24L * 3600)

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "card_collation.h"
+#include "card/card_collation.h"
 
 static void front(struct mncr_card_front *f, const char *birth,
 		  const char *year, const char *code)

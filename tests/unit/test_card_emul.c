@@ -11,8 +11,8 @@
 
 #include <openssl/ec.h>
 
-#include "card_collation.h"
-#include "tlv.h"
+#include "card/card_collation.h"
+#include "util/tlv.h"
 #include "test_card_fixture.h"
 
 #define JPKI "\x00\xA4\x04\x0C\x0A\xD3\x92\xF0\x00\x26\x01\x00\x00\x00\x01"

@@ -12,8 +12,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "apdu.h"
-#include "card_emul.h"
+#include "card/apdu.h"
+#include "emul/card_emul.h"
 #include <linux/mncr.h>
 
 #define FX_CERT_LEN	(4 + 0x44C)	/* > 256 and no multiple of it */

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <openssl/sha.h>
 
-#include "card_jpki.h"
-#include "card_text_ap.h"
-#include "card_verify.h"
+#include "card/card_jpki.h"
+#include "card/card_text_ap.h"
+#include "card/card_verify.h"
 #include "test_card_fixture.h"
 
 static int verify_pin(struct fx *f, const struct mncr_card_key *key,

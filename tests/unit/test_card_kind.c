@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "card_kind.h"
+#include "card/card_kind.h"
 #include "test_card_fixture.h"
 
 static enum mncr_card_kind detect(struct fx *f, struct mncr_card_kind_info *info)

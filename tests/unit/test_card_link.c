@@ -13,8 +13,8 @@
 #include <errno.h>
 #include <PCSC/pcsclite.h>
 
-#include "card_link.h"
-#include "pcsc.h"
+#include "card/card_link.h"
+#include "card/pcsc.h"
 
 static void backend_names(void **state)
 {

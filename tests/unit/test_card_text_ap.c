@@ -9,9 +9,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "card_collation.h"
-#include "card_text_ap.h"
-#include "card_verify.h"
+#include "card/card_collation.h"
+#include "card/card_text_ap.h"
+#include "card/card_verify.h"
 #include "test_card_fixture.h"
 
 static void check_basic4(const struct fx *f, const struct mncr_text_basic4 *b)

@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "card_verify.h"
+#include "card/card_verify.h"
 #include "test_card_fixture.h"
 
 static bool wiped(const char *buf, size_t n)

@@ -9,10 +9,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "card_collation.h"
-#include "card_text_ap.h"
-#include "card_verify.h"
-#include "card_visual_ap.h"
+#include "card/card_collation.h"
+#include "card/card_text_ap.h"
+#include "card/card_verify.h"
+#include "card/card_visual_ap.h"
 #include "test_card_fixture.h"
 
 static void read_front(struct fx *f, struct mncr_visual_front *v)

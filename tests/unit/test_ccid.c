@@ -14,7 +14,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ccid.h"
+#include "card/ccid.h"
 
 static void encode_xfr_block(void **state)
 {

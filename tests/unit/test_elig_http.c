@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "elig_http.h"
+#include "elig/elig_http.h"
 
 static int req(const char *head, struct mncr_elig_http_head *h)
 {

@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elig_base64.h"
-#include "elig_fields.h"
-#include "elig_json.h"
-#include "elig_message.h"
+#include "util/base64.h"
+#include "elig/elig_fields.h"
+#include "elig/elig_json.h"
+#include "elig/elig_message.h"
 
 #define CERT_B64 "MIIBAgM="	/* not a certificate: the parser only decodes */
 
@@ -254,7 +254,7 @@ static void test_pin_members(void **state)
 	char why[200];
 
 	(void)state;
-	assert_int_equal(mncr_elig_b64_encode(nonce, sizeof(nonce),
+	assert_int_equal(mncr_b64_encode(nonce, sizeof(nonce),
 					      challenge, sizeof(challenge)), 0);
 	expect_bad(with("verification", pin),
 		   "challenge and signature: required for pin");
@@ -283,12 +283,12 @@ static void test_oversize(void **state)
 	(void)state;
 	/* 4097 bytes still fit the base64 text buffer, not the DER one. */
 	cert[0] = '"';
-	assert_int_equal(mncr_elig_b64_encode(der, MNCR_ELIG_CERT_MAX + 1,
+	assert_int_equal(mncr_b64_encode(der, MNCR_ELIG_CERT_MAX + 1,
 					      cert + 1, sizeof(cert) - 2), 0);
 	strcat(cert, "\"");
 	expect_bad(with("card_certificate", cert),
 		   "card_certificate: longer than 4096 bytes");
-	assert_int_equal(mncr_elig_b64_encode(der, sizeof(der), cert + 1,
+	assert_int_equal(mncr_b64_encode(der, sizeof(der), cert + 1,
 					      sizeof(cert) - 2), 0);
 	strcat(cert, "\"");
 	expect_bad(with("card_certificate", cert),
@@ -547,23 +547,23 @@ static void test_base64(void **state)
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		size_t len = strlen(v[i].raw);
 
-		assert_int_equal(mncr_elig_b64_encode((const uint8_t *)v[i].raw,
+		assert_int_equal(mncr_b64_encode((const uint8_t *)v[i].raw,
 						      len, text, sizeof(text)),
 				 0);
 		assert_string_equal(text, v[i].b64);
-		assert_int_equal(mncr_elig_b64_decode(v[i].b64,
+		assert_int_equal(mncr_b64_decode(v[i].b64,
 						      strlen(v[i].b64), out,
 						      sizeof(out), &n), 0);
 		assert_int_equal(n, len);
 		assert_memory_equal(out, v[i].raw, len);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (mncr_elig_b64_decode(bad[i], strlen(bad[i]), out,
+		if (mncr_b64_decode(bad[i], strlen(bad[i]), out,
 					 sizeof(out), &n) != -EINVAL)
 			fail_msg("accepted \"%s\"", bad[i]);
-	assert_int_equal(mncr_elig_b64_decode("Zm9vYmFy", 8, out, 5, &n),
+	assert_int_equal(mncr_b64_decode("Zm9vYmFy", 8, out, 5, &n),
 			 -ENOSPC);
-	assert_int_equal(mncr_elig_b64_encode((const uint8_t *)"foo", 3, text,
+	assert_int_equal(mncr_b64_encode((const uint8_t *)"foo", 3, text,
 					      4), -ENOSPC);
 }
 

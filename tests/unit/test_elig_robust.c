@@ -41,10 +41,10 @@
 #include <openssl/x509.h>
 #include <sqlite3.h>
 
-#include "clock_ms.h"
-#include "elig_client.h"
-#include "elig_fields.h"
-#include "flow_elig.h"
+#include "util/clock_ms.h"
+#include "elig/elig_client.h"
+#include "elig/elig_fields.h"
+#include "flow/flow_elig.h"
 
 #define INSTITUTION "1312345678"
 #define P 256

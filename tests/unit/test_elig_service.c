@@ -34,14 +34,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "elig_client.h"
-#include "clock_ms.h"
-#include "elig_conn.h"
-#include "elig_dial.h"
-#include "elig_fields.h"
-#include "elig_http.h"
-#include "elig_message.h"
-#include "elig_sig.h"
+#include "elig/elig_client.h"
+#include "util/clock_ms.h"
+#include "elig/elig_conn.h"
+#include "elig/elig_dial.h"
+#include "elig/elig_fields.h"
+#include "elig/elig_http.h"
+#include "elig/elig_message.h"
+#include "elig/elig_sig.h"
 
 #define INSTITUTION "1312345678"
 #define P 256

@@ -16,7 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "elig_sig.h"
+#include "elig/elig_sig.h"
 
 static EVP_PKEY *rsa2048;
 

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_align.h"
+#include "face/face_align.h"
 
 #define S MNCR_FACE_CHIP_SIZE
 

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_conv.h"
-#include "face_tensor.h"
+#include "face/face_conv.h"
+#include "face/face_tensor.h"
 
 #define PX(t, y, x) mncr_face_tensor_px(&(t), (y), (x))
 

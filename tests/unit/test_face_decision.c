@@ -15,8 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_decision.h"
-#include "face_quantize.h"
+#include "face/face_decision.h"
+#include "face/face_quantize.h"
 
 static void test_threshold_list(void **state)
 {

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_detect.h"
-#include "face_tensor.h"
+#include "face/face_detect.h"
+#include "face/face_tensor.h"
 
 static const char *models_dir(void)
 {

@@ -18,8 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "face_embed.h"
-#include "face_image.h"
+#include "face/face_embed.h"
+#include "face/face_image.h"
 
 #define S MNCR_FACE_EMBED_SIZE
 #define DIM MNCR_FACE_EMBED_DIM

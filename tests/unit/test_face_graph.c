@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_graph.h"
+#include "face/face_graph.h"
 
 /* base64 attribute strings */
 #define SAME "U0FNRQ=="

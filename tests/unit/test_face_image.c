@@ -23,7 +23,7 @@
 #endif
 #include <png.h>
 
-#include "face_image.h"
+#include "face/face_image.h"
 
 #define W 37
 #define H 23

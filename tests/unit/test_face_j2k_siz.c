@@ -15,8 +15,8 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "face_image.h"
-#include "face_j2k_siz.h"
+#include "face/face_image.h"
+#include "face/face_j2k_siz.h"
 
 static size_t put32(uint8_t *p, uint32_t v)
 {

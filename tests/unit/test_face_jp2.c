@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "card_visual_ap.h"
-#include "face_jp2.h"
+#include "card/card_visual_ap.h"
+#include "face/face_jp2.h"
 
 static void pattern(struct mncr_face_image *img, int w, int h)
 {

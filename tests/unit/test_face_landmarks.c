@@ -18,7 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_landmarks.h"
+#include "face/face_landmarks.h"
 
 #define N MNCR_FACE_LANDMARKS
 

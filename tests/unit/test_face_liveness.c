@@ -16,8 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_align.h"
-#include "face_liveness.h"
+#include "face/face_align.h"
+#include "face/face_liveness.h"
 
 #define W 320
 #define H 240

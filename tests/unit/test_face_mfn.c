@@ -18,8 +18,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_graph.h"
-#include "face_mfn.h"
+#include "face/face_graph.h"
+#include "face/face_mfn.h"
 
 static const char *extra_dir(void)
 {

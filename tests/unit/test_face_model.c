@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "face_embed.h"
-#include "face_model.h"
+#include "face/face_embed.h"
+#include "face/face_model.h"
 
 static const char *models_dir(void)
 {

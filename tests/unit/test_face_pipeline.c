@@ -19,9 +19,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_embed.h"
-#include "face_pipeline.h"
-#include "face_quantize.h"
+#include "face/face_embed.h"
+#include "face/face_pipeline.h"
+#include "face/face_quantize.h"
 
 static const char *models_dir(void)
 {

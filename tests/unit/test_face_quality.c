@@ -14,8 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_align.h"
-#include "face_quality.h"
+#include "face/face_align.h"
+#include "face/face_quality.h"
 
 #define S MNCR_FACE_CHIP_SIZE
 

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "face_embed.h"
-#include "face_quantize.h"
-#include "match.h"
+#include "face/face_embed.h"
+#include "face/face_quantize.h"
+#include "face/match.h"
 
 #define DIM 128
 

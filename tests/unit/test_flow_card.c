@@ -15,12 +15,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "card_jpki.h"
-#include "card_verify.h"
-#include "elig_fields.h"
-#include "elig_sig.h"
-#include "flow_card.h"
-#include "flow_elig.h"
+#include "card/card_jpki.h"
+#include "card/card_verify.h"
+#include "elig/elig_fields.h"
+#include "elig/elig_sig.h"
+#include "flow/flow_card.h"
+#include "flow/flow_elig.h"
 #include "test_card_fixture.h"
 
 static int verify(struct fx *f, const char *pin, bool last, int *tries)

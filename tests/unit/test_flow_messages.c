@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "messages.h"
+#include "flow/messages.h"
 
 static void test_ids_keys_texts(void **state)
 {

@@ -22,10 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit_log.h"
-#include "claim_form.h"
-#include "flow_card.h"
-#include "flow_session.h"
+#include "flow/audit_log.h"
+#include "flow/claim_form.h"
+#include "flow/flow_card.h"
+#include "flow/flow_session.h"
 #include "test_card_fixture.h"
 
 /*

@@ -18,7 +18,7 @@
 
 #include <linux/mncr.h>
 
-#include "flow_state.h"
+#include "flow/flow_state.h"
 
 static struct mncr_flow_event ev_of(enum mncr_flow_event_type t)
 {

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "match.h"
+#include "face/match.h"
 
 static void test_hand_computed(void **state)
 {

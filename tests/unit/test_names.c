@@ -8,7 +8,7 @@
 
 #include <errno.h>
 
-#include "names.h"
+#include "reader/names.h"
 #include <linux/mncr.h>
 
 static void test_modes(void **state)

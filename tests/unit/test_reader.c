@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "fake_sysfs.h"
-#include "reader.h"
+#include "reader/reader.h"
 
 /* A reader at USB device DEV with class device NAME. */
 static void add_reader(const char *root, const char *dev, const char *name,

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "tlv.h"
+#include "util/tlv.h"
 
 static void test_tags(void **state)
 {

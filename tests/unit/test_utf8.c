@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "utf8.h"
+#include "util/utf8.h"
 
 static size_t seq(const char *s, size_t n)
 {

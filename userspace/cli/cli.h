@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "reader.h"
+#include "reader/reader.h"
 
 /* Exit codes, documented in mncr(1). */
 enum {

@@ -3,9 +3,9 @@
  * mncr capture: one frame from the reader's camera into a PGM or PNG file
  * (greyscale, as the face pipeline sees it).
  */
-#include "camera.h"
+#include "camera/camera.h"
 #include "cli.h"
-#include "json.h"
+#include "util/json_write.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -5,12 +5,12 @@
  * need the card front, in cmd_card_face.c.
  */
 #include "cmd_card.h"
-#include "card_cert.h"
-#include "card_ids.h"
-#include "card_jpki.h"
-#include "card_kind.h"
-#include "card_verify.h"
-#include "json.h"
+#include "card/card_cert.h"
+#include "card/card_ids.h"
+#include "card/card_jpki.h"
+#include "card/card_kind.h"
+#include "card/card_verify.h"
+#include "util/json_write.h"
 
 #include <errno.h>
 #include <getopt.h>

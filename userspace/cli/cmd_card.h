@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "card_link.h"
+#include "card/card_link.h"
 #include "cli.h"
 
 struct card_cmd {

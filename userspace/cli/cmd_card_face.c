@@ -6,14 +6,14 @@
  * front is refused before anything is sent, so it never costs a try.
  */
 #include "cmd_card.h"
-#include "card_collation.h"
-#include "card_jpki.h"
-#include "card_kind.h"
-#include "card_text_ap.h"
-#include "card_visual_ap.h"
-#include "device.h"
-#include "face_image.h"
-#include "json.h"
+#include "card/card_collation.h"
+#include "card/card_jpki.h"
+#include "card/card_kind.h"
+#include "card/card_text_ap.h"
+#include "card/card_visual_ap.h"
+#include "reader/device.h"
+#include "face/face_image.h"
+#include "util/json_write.h"
 
 #include <errno.h>
 #include <stdio.h>

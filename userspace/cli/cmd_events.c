@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mncr events: follow a reader's event stream. */
-#include "audit_log.h"
+#include "flow/audit_log.h"
 #include "cli.h"
-#include "device.h"
-#include "json.h"
-#include "names.h"
+#include "reader/device.h"
+#include "util/json_write.h"
+#include "reader/names.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -20,10 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "face_decision.h"
-#include "face_pipeline.h"
-#include "face_quantize.h"
-#include "match.h"
+#include "face/face_decision.h"
+#include "face/face_pipeline.h"
+#include "face/face_quantize.h"
+#include "face/match.h"
 
 #define USAGE "usage: mncr face embed IMAGE [--aligned] [--models DIR] [--json]\n" \
 	      "       mncr face compare A B [--aligned] [--fmr 1e-3|1e-4] [--models DIR] [--json]\n"

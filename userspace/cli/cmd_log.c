@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mncr log [verify]: print or verify the hash-chained audit log. */
-#include "audit_log.h"
+#include "flow/audit_log.h"
 #include "cli.h"
-#include "json.h"
+#include "util/json_write.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -5,9 +5,9 @@
  * see that face authentication is back for the next patient.
  */
 #include "cli.h"
-#include "device.h"
-#include "json.h"
-#include "names.h"
+#include "reader/device.h"
+#include "util/json_write.h"
+#include "reader/names.h"
 
 #include <errno.h>
 #include <getopt.h>

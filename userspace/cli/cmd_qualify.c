@@ -8,11 +8,11 @@
  */
 #include "qualify.h"
 #include "cli.h"
-#include "device.h"
-#include "elig_fields.h"
-#include "flow_elig.h"
-#include "json.h"
-#include "messages.h"
+#include "reader/device.h"
+#include "elig/elig_fields.h"
+#include "flow/flow_elig.h"
+#include "util/json_write.h"
+#include "flow/messages.h"
 
 #include <errno.h>
 #include <getopt.h>

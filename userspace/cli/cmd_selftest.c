@@ -7,9 +7,9 @@
  */
 #include "qualify.h"
 #include "cli.h"
-#include "device.h"
-#include "elig_client.h"
-#include "json.h"
+#include "reader/device.h"
+#include "elig/elig_client.h"
+#include "util/json_write.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -122,14 +122,6 @@ static void check_camera(struct checks *c, const struct mncr_reader *r)
 	char node[64] = "", why[256] = "";
 	int ret;
 
-	if (!qualify_face_has_camera()) {
-		if (r->camera[0])
-			result(c, "camera", OK, "%s (this build has no camera capture: mncr qualify takes --frame pictures)",
-			       r->camera);
-		else
-			result(c, "camera", SKIP, "this build has no camera capture and the reader shows no video node");
-		return;
-	}
 	ret = qualify_camera_probe(r->node, node, sizeof(node), why, sizeof(why));
 	if (ret < 0)
 		result(c, "camera", FAIL, "%s%s%s", node, node[0] ? ": " : "", why);

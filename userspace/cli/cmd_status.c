@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mncr status: every reader, its mode, card and firmware. */
 #include "cli.h"
-#include "json.h"
-#include "names.h"
+#include "util/json_write.h"
+#include "reader/names.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mncr: technician CLI for the face-recognition My Number Card reader. */
 #include "cli.h"
-#include "device.h"
+#include "reader/device.h"
 
 #include <errno.h>
 #include <getopt.h>

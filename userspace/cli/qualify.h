@@ -15,12 +15,12 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "apdu.h"
-#include "ccid.h"
-#include "face_pipeline.h"
-#include "flow_elig.h"
-#include "flow_session.h"
-#include "reader.h"
+#include "card/apdu.h"
+#include "card/ccid.h"
+#include "face/face_pipeline.h"
+#include "flow/flow_elig.h"
+#include "flow/flow_session.h"
+#include "reader/reader.h"
 
 /* mncr qualify's own exit code, beside cli.h's (documented in mncr(1)). */
 #define EXIT_FALLBACK	10	/* no online answer: 申立書 or staff guidance */
@@ -109,8 +109,6 @@ int qualify_card_present(struct qualify *q);
 int qualify_hook_face(void *ctx, unsigned int attempt,
 		      enum mncr_flow_face_result *res);
 void qualify_face_free(struct qualify *q);
-/* Whether a camera backend is built in (camera.h). */
-bool qualify_face_has_camera(void);
 /* Finds the reader's camera and grabs one frame: 0, or -errno with why. */
 int qualify_camera_probe(const char *mncr_node, char *node, size_t len,
 			 char *why, size_t whylen);

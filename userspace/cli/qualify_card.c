@@ -5,8 +5,8 @@
  * flow's card hooks on top (flow_card.h).
  */
 #include "qualify.h"
-#include "device.h"
-#include "flow_card.h"
+#include "reader/device.h"
+#include "flow/flow_card.h"
 
 #include <errno.h>
 #include <string.h>

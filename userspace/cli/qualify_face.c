@@ -20,22 +20,17 @@
  * about them goes to the audit log but the attempt's result.
  */
 #include "qualify.h"
-#include "card_collation.h"
-#include "card_ids.h"
-#include "card_visual_ap.h"
-#include "device.h"
-#include "face_decision.h"
-#include "face_image.h"
-#include "match.h"
+#include "card/card_collation.h"
+#include "card/card_ids.h"
+#include "card/card_visual_ap.h"
+#include "reader/device.h"
+#include "face/face_decision.h"
+#include "face/face_image.h"
+#include "face/match.h"
 
-#if __has_include("camera.h")
-#include "camera.h"
-#define HAVE_CAMERA 1
-#else
-#define HAVE_CAMERA 0
-#endif
+#include "camera/camera.h"
 
-#include "face_liveness.h"
+#include "face/face_liveness.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -43,15 +38,9 @@
 
 #include <openssl/crypto.h>
 
-bool qualify_face_has_camera(void)
-{
-	return HAVE_CAMERA;
-}
-
 int qualify_camera_probe(const char *mncr_node, char *node, size_t len,
 			 char *why, size_t whylen)
 {
-#if HAVE_CAMERA
 	struct mncr_camera *cam = NULL;
 	struct mncr_face_image img = { 0 };
 	struct timespec t0;
@@ -70,13 +59,6 @@ int qualify_camera_probe(const char *mncr_node, char *node, size_t len,
 	if (cam)
 		mncr_camera_close(cam);
 	return ret;
-#else
-	(void)mncr_node;
-	(void)node;
-	(void)len;
-	snprintf(why, whylen, "no camera capture in this build");
-	return -ENOTSUP;
-#endif
 }
 
 static int load_models(struct qualify *q)
@@ -169,7 +151,6 @@ static int grab(struct qualify *q, unsigned int n, bool fresh,
 	char err[160] = "";
 	int ret;
 
-#if HAVE_CAMERA
 	if (q->o->n_frames == 0) {
 		if (!q->camera) {
 			struct mncr_camera *cam = NULL;
@@ -202,7 +183,6 @@ static int grab(struct qualify *q, unsigned int n, bool fresh,
 			goto fail;
 		return 0;
 	}
-#endif
 	if (q->o->n_frames == 0) {
 		snprintf(err, sizeof(err), "no camera in this build and no --frame pictures");
 		ret = -ENODEV;
@@ -475,10 +455,8 @@ out:
 
 void qualify_face_free(struct qualify *q)
 {
-#if HAVE_CAMERA
 	if (q->camera)
 		mncr_camera_close(q->camera);
-#endif
 	q->camera = NULL;
 	mncr_face_pipeline_ws_free(q->ws);
 	mncr_face_pipeline_free(q->pipe);

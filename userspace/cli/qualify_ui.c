@@ -6,7 +6,7 @@
  * the transcript with times, and the 申立書 files.
  */
 #include "qualify.h"
-#include "device.h"
+#include "reader/device.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
 #ifndef ELIGD_API_H
 #define ELIGD_API_H
 
-#include "elig_http.h"
+#include "elig/elig_http.h"
 #include "service.h"
 
 /* Answers one request; reply always gets a JSON body. */

@@ -10,7 +10,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "clock_ms.h"
+#include "util/clock_ms.h"
 
 /* Outstanding challenges one reader may hold; older ones are dropped. */
 #define PER_READER 16

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "elig_message.h"
+#include "elig/elig_message.h"
 
 #define ELIGD_READER_ID_LEN 32		/* SHA-256 of the reader certificate */
 

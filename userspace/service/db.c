@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "elig_fields.h"
+#include "elig/elig_fields.h"
 #include "log.h"
 
 #define SCHEMA_VERSION 1

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elig_message.h"
+#include "elig/elig_message.h"
 
 #define ELIGD_SERIAL_MAX 40	/* hex digits: 20-byte serials at most */
 #define ELIGD_READER_HEX 64	/* SHA-256 of the reader certificate */

@@ -11,10 +11,10 @@
 #include <openssl/sha.h>
 
 #include "api.h"
-#include "clock_ms.h"
-#include "elig_fields.h"
-#include "elig_message.h"
-#include "elig_sig.h"
+#include "util/clock_ms.h"
+#include "elig/elig_fields.h"
+#include "elig/elig_message.h"
+#include "elig/elig_sig.h"
 #include "log.h"
 
 /* Japan Standard Time has no daylight saving: a fixed offset will do. */

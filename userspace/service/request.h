@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "elig_http.h"
-#include "elig_message.h"
+#include "elig/elig_http.h"
+#include "elig/elig_message.h"
 
 #define ELIGD_REQUEST_CAP (MNCR_ELIG_HTTP_HEAD_MAX + MNCR_ELIG_BODY_MAX)
 

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "elig_fields.h"
-#include "elig_message.h"
+#include "elig/elig_fields.h"
+#include "elig/elig_message.h"
 
 #define FIELDS 8
 #define SPEC_MAX 512

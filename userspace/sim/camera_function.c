@@ -14,7 +14,7 @@
 #include <linux/usb/functionfs.h>
 
 #include "camera_function.h"
-#include "camera_stream.h"
+#include "camera/camera_stream.h"
 #include "ffs_ep0.h"
 #include "log.h"
 #include "sysfs_io.h"

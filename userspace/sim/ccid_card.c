@@ -12,8 +12,8 @@
 #include <openssl/x509v3.h>
 
 #include "ccid_card.h"
-#include "face_image.h"
-#include "face_jp2.h"
+#include "face/face_image.h"
+#include "face/face_jp2.h"
 #include "face_source.h"
 #include "log.h"
 

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <openssl/evp.h>
 
-#include "card_emul.h"
+#include "emul/card_emul.h"
 #include "card_profiles.h"
 
 #define CCID_PKI_DIR_ENV	"MNCR_SIM_PKI_DIR"

@@ -5,7 +5,7 @@
 #include <linux/usb/ch9.h>
 #include <linux/usb/functionfs.h>
 
-#include "ccid.h"
+#include "card/ccid.h"
 #include "ccid_descriptors.h"
 
 #define NOTIFY_MAXPACKET	8

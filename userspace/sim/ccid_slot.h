@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "card_emul.h"
+#include "emul/card_emul.h"
 #include "card_profiles.h"
-#include "ccid.h"
+#include "card/ccid.h"
 
 /* A My Number Card's contact ATR (T=1; no historical bytes): card.md. */
 #define CCID_SIM_ATR { 0x3b, 0xe0, 0x00, 0xff, 0x81, 0x31, 0xfe, 0x45, 0x14 }

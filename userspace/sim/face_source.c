@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "face_source.h"
-#include "face_image.h"
+#include "face/face_image.h"
 
 #include <libgen.h>
 #include <stdbool.h>

@@ -5,7 +5,7 @@
 
 #include <linux/mncr.h>
 
-#include "match.h"
+#include "face/match.h"
 #include "protocol.h"
 
 void proto_hdr_decode(const uint8_t *buf, struct proto_hdr *h)

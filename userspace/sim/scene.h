@@ -21,8 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "face_image.h"
-#include "face_landmarks.h"
+#include "face/face_image.h"
+#include "face/face_landmarks.h"
 
 #define SCENE_WIDTH	640
 #define SCENE_HEIGHT	480

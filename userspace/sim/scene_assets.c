@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "face_detect.h"
-#include "face_landmarks.h"
+#include "face/face_detect.h"
+#include "face/face_landmarks.h"
 #include "face_source.h"
 #include "scene.h"
 

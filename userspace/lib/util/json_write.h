@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A small streaming JSON writer for the CLI's --json output: values are
+ * written as they come, commas and escaping are handled here.
+ */
+#ifndef MNCR_JSON_WRITE_H
+#define MNCR_JSON_WRITE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define MNCR_JSON_MAX_DEPTH 16
+
+struct mncr_json {
+	FILE *out;
+	int depth;
+	bool has_item[MNCR_JSON_MAX_DEPTH];
+};
+
+void mncr_json_init(struct mncr_json *j, FILE *out);
+/* key is NULL inside arrays and at the top level. */
+void mncr_json_object_begin(struct mncr_json *j, const char *key);
+void mncr_json_object_end(struct mncr_json *j);
+void mncr_json_array_begin(struct mncr_json *j, const char *key);
+void mncr_json_array_end(struct mncr_json *j);
+void mncr_json_string(struct mncr_json *j, const char *key, const char *value);
+void mncr_json_int(struct mncr_json *j, const char *key, int64_t value);
+void mncr_json_uint(struct mncr_json *j, const char *key, uint64_t value);
+void mncr_json_bool(struct mncr_json *j, const char *key, bool value);
+void mncr_json_null(struct mncr_json *j, const char *key);
+/* Ends a top-level value with a newline and flushes (one value per line). */
+void mncr_json_finish(struct mncr_json *j);
+
+#endif

@@ -28,7 +28,6 @@ SVC_SRC := $(wildcard userspace/service/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 ITEST_SRC := $(wildcard tests/integration/*.c)
-HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h userspace/lib/*/*.h tests/unit/*.h)
 
 LIB := $(O)/libmncr.a
 PROGRAMS := $(O)/mncr $(O)/mncr-sim $(if $(SVC_SRC),$(O)/mncr-eligd)
@@ -54,13 +53,17 @@ userspace: $(LIB) $(PROGRAMS) $(MO)
 
 tests: $(UNIT) $(UNIT_ASAN) $(BENCH) $(ITEST)
 
-$(O)/%.o: %.c $(HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+# Each object's header dependencies, as the compiler saw them (-MMD), with
+# an empty rule per header (-MP) so a deleted or moved header is no error.
+DEPFLAGS = -MMD -MP
 
-$(O)/asan/%.o: %.c $(HDRS)
+$(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(O)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) $(DEPFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_SRC:%.c=$(O)/%.o)
 	$(AR) rcs $@ $^
@@ -226,3 +229,15 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod clean
 	rm -rf $(O)/tests $(O)/asan $(O)/userspace $(O)/bench $(O)/itest $(O)/locale $(LIB) $(PROGRAMS)
+
+# The header dependencies -MMD wrote next to each object. An object built
+# before there were .d files has none: it is built again, once.
+ALL_SRC := $(LIB_SRC) $(CLI_SRC) $(SIM_SRC) $(SVC_SRC) $(UNIT_SRC) $(BENCH_SRC) $(ITEST_SRC)
+ALL_OBJ := $(ALL_SRC:%.c=$(O)/%.o) $(ALL_SRC:%.c=$(O)/asan/%.o)
+$(foreach o,$(wildcard $(ALL_OBJ)),$(if $(wildcard $(o:.o=.d)),,$(eval $(o): FORCE)))
+.PHONY: FORCE
+FORCE:
+# Objects are kept, also those make would take for intermediate ones (a
+# unit test's), so the next build compiles only what changed.
+.SECONDARY: $(ALL_OBJ)
+-include $(wildcard $(ALL_OBJ:.o=.d))

@@ -21,7 +21,11 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS := $(PKG_LIBS) -lm -lpthread
 CPPFLAGS := -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(PKG_CFLAGS)
 
-LIB_SRC := $(wildcard userspace/lib/*/*.c)
+# libmncr, one folder per layer; the card emulator (emul/, for the simulator
+# and the tests) is an archive of its own, not in the production library.
+LIB_LAYERS := util reader card face camera elig flow
+LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard userspace/lib/$(d)/*.c))
+EMUL_SRC := $(wildcard userspace/lib/emul/*.c)
 CLI_SRC := $(wildcard userspace/cli/*.c)
 SIM_SRC := $(wildcard userspace/sim/*.c)
 SVC_SRC := $(wildcard userspace/service/*.c)
@@ -30,6 +34,7 @@ BENCH_SRC := $(wildcard tests/bench/*.c)
 ITEST_SRC := $(wildcard tests/integration/*.c)
 
 LIB := $(O)/libmncr.a
+LIB_EMUL := $(O)/libmncr-emul.a
 PROGRAMS := $(O)/mncr $(O)/mncr-sim $(if $(SVC_SRC),$(O)/mncr-eligd)
 UNIT := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=$(O)/asan/tests/%)
@@ -49,7 +54,7 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod W=1 modules
 
-userspace: $(LIB) $(PROGRAMS) $(MO)
+userspace: $(LIB) $(LIB_EMUL) $(PROGRAMS) $(MO)
 
 tests: $(UNIT) $(UNIT_ASAN) $(BENCH) $(ITEST)
 
@@ -65,10 +70,21 @@ $(O)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) $(DEPFLAGS) -c -o $@ $<
 
+# An archive is written anew: ar would keep members whose source is gone.
 $(LIB): $(LIB_SRC:%.c=$(O)/%.o)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(O)/asan/libmncr.a: $(LIB_SRC:%.c=$(O)/asan/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIB_EMUL): $(EMUL_SRC:%.c=$(O)/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/asan/libmncr-emul.a: $(EMUL_SRC:%.c=$(O)/asan/%.o)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(O)/locale/%/LC_MESSAGES/mncr.mo: po/%.po
@@ -78,13 +94,13 @@ $(O)/locale/%/LC_MESSAGES/mncr.mo: po/%.po
 $(O)/mncr: $(CLI_SRC:%.c=$(O)/%.o) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/mncr-sim: $(SIM_SRC:%.c=$(O)/%.o) $(LIB)
+$(O)/mncr-sim: $(SIM_SRC:%.c=$(O)/%.o) $(LIB_EMUL) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/mncr-eligd: $(SVC_SRC:%.c=$(O)/%.o) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(EVENT_LIBS) $(LDLIBS)
 
-$(O)/tests/%: $(O)/tests/unit/%.o $(LIB)
+$(O)/tests/%: $(O)/tests/unit/%.o $(LIB_EMUL) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) -lcmocka $(LDLIBS)
 
@@ -98,7 +114,7 @@ $(O)/tests/test_eligd_sources: $(O)/userspace/service/sources.o
 $(O)/asan/tests/test_eligd_request: $(O)/asan/userspace/service/request.o
 $(O)/asan/tests/test_eligd_sources: $(O)/asan/userspace/service/sources.o
 
-$(O)/asan/tests/%: $(O)/asan/tests/unit/%.o $(O)/asan/libmncr.a
+$(O)/asan/tests/%: $(O)/asan/tests/unit/%.o $(O)/asan/libmncr-emul.a $(O)/asan/libmncr.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(filter %.o,$^) $(filter %.a,$^) -lcmocka $(LDLIBS)
 
@@ -228,11 +244,11 @@ install: all
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod clean
-	rm -rf $(O)/tests $(O)/asan $(O)/userspace $(O)/bench $(O)/itest $(O)/locale $(LIB) $(PROGRAMS)
+	rm -rf $(O)/tests $(O)/asan $(O)/userspace $(O)/bench $(O)/itest $(O)/locale $(LIB) $(LIB_EMUL) $(PROGRAMS)
 
 # The header dependencies -MMD wrote next to each object. An object built
 # before there were .d files has none: it is built again, once.
-ALL_SRC := $(LIB_SRC) $(CLI_SRC) $(SIM_SRC) $(SVC_SRC) $(UNIT_SRC) $(BENCH_SRC) $(ITEST_SRC)
+ALL_SRC := $(LIB_SRC) $(EMUL_SRC) $(CLI_SRC) $(SIM_SRC) $(SVC_SRC) $(UNIT_SRC) $(BENCH_SRC) $(ITEST_SRC)
 ALL_OBJ := $(ALL_SRC:%.c=$(O)/%.o) $(ALL_SRC:%.c=$(O)/asan/%.o)
 $(foreach o,$(wildcard $(ALL_OBJ)),$(if $(wildcard $(o:.o=.d)),,$(eval $(o): FORCE)))
 .PHONY: FORCE

@@ -14,6 +14,7 @@
 #include "face/face_conv.h"
 #include "face/face_err.h"
 #include "face/face_graph.h"
+#include "util/base64.h"
 #include "util/json_read.h"
 #include "face/face_model.h"
 #include "face/face_tensor.h"
@@ -68,31 +69,16 @@ struct mncr_face_graph {
 	float *weights;			/* every Const's data */
 };
 
-/* Base64 (attribute strings) into out; returns the length or -1. */
+/* A base64 attribute string, decoded and NUL-terminated, into out: 0 or -1. */
 static int b64dec(const char *s, char *out, size_t max)
 {
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	unsigned acc = 0;
-	int bits = 0;
-	size_t n = 0;
+	size_t n;
 
-	for (; *s && *s != '='; s++) {
-		const char *p = strchr(tab, *s);
-
-		if (!p || !*s)
-			return -1;
-		acc = acc << 6 | (unsigned)(p - tab);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n + 1 >= max)
-				return -1;
-			out[n++] = (char)(acc >> bits & 0xff);
-		}
-	}
+	if (max == 0 ||
+	    mncr_b64_decode(s, strlen(s), (uint8_t *)out, max - 1, &n) < 0)
+		return -1;
 	out[n] = 0;
-	return (int)n;
+	return 0;
 }
 
 static const struct mncr_json_value *attr(const struct mncr_json_value *node,

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "face/face_conv.h"
+#include "face/face_cpu.h"
 
 #define CB MNCR_FACE_CONV_BLOCK
 
@@ -123,9 +124,9 @@ int mncr_face_conv_impl_available(enum mncr_face_conv_impl impl)
 		return 1;
 #ifdef HAVE_X86_KERNELS
 	case MNCR_FACE_CONV_AVX2:
-		return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+		return mncr_face_cpu_avx2();
 	case MNCR_FACE_CONV_AVX512:
-		return __builtin_cpu_supports("avx512f") != 0;
+		return mncr_face_cpu_avx512();
 #endif
 	default:
 		return 0;

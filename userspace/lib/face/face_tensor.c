@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "face/face_conv.h"
+#include "face/face_cpu.h"
 #include "face/face_tensor.h"
 
 #define MAX_SIDE 65536
@@ -258,9 +258,9 @@ DEFINE_LAYERS(layers_avx512, __attribute__((target("avx512f,fma"))), 16)
 static int layer_width(int c)
 {
 #ifdef HAVE_X86_LAYERS
-	if (c % 16 == 0 && mncr_face_conv_impl_available(MNCR_FACE_CONV_AVX512))
+	if (c % 16 == 0 && mncr_face_cpu_avx512())
 		return 16;
-	if (c % 8 == 0 && mncr_face_conv_impl_available(MNCR_FACE_CONV_AVX2))
+	if (c % 8 == 0 && mncr_face_cpu_avx2())
 		return 8;
 #endif
 	return c % 4 == 0 ? 4 : 1;

@@ -1,65 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "api.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "elig/elig_fields.h"
 #include "elig/elig_message.h"
+#include "error_body.h"
 #include "log.h"
 #include "qualify.h"
-
-void eligd_api_error(struct eligd_reply *reply, int status,
-		     const char *request_id, const char *code,
-		     const char *fmt, ...)
-{
-	struct mncr_elig_response r;
-	va_list ap;
-
-	memset(&r, 0, sizeof(r));
-	if (request_id && mncr_elig_request_id_valid(request_id))
-		snprintf(r.request_id, sizeof(r.request_id), "%s", request_id);
-	snprintf(r.error.code, sizeof(r.error.code), "%s", code);
-	va_start(ap, fmt);
-	vsnprintf(r.error.message, sizeof(r.error.message), fmt, ap);
-	va_end(ap);
-	/* Reasons from parsers are printable; replace anything else. */
-	for (char *p = r.error.message; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	reply->status = status;
-	if (!mncr_elig_response_encode(&r, reply->body, reply->cap,
-				       &reply->len, NULL, 0))
-		return;
-	/* A reason that is not UTF-8 text: the code alone still helps. */
-	r.error.message[0] = '\0';
-	if (mncr_elig_response_encode(&r, reply->body, reply->cap,
-				      &reply->len, NULL, 0)) {
-		eligd_err("cannot encode an error body for %s", code);
-		reply->status = 500;
-		reply->len = 0;
-	}
-}
-
-int eligd_api_code_status(const char *code)
-{
-	static const struct {
-		const char *code;
-		int status;
-	} map[] = {
-		{ "cert_expired", 403 },
-		{ "cert_revoked", 403 },
-		{ "cert_untrusted", 403 },
-		{ "bad_signature", 403 },
-		{ "not_found", 404 },
-	};
-
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(map[i].code, code) == 0)
-			return map[i].status;
-	return 500;
-}
 
 static void challenge(struct eligd_service *s, const struct eligd_peer *peer,
 		      struct eligd_reply *reply)
@@ -69,15 +17,15 @@ static void challenge(struct eligd_service *s, const struct eligd_peer *peer,
 	};
 
 	if (eligd_challenge_issue(s->challenges, peer->id, c.nonce)) {
-		eligd_api_error(reply, 500, NULL, "internal",
-				"no random numbers");
+		eligd_error_body(reply, 500, NULL, "internal",
+				 "no random numbers");
 		return;
 	}
 	reply->status = 200;
 	if (mncr_elig_challenge_encode(&c, reply->body, reply->cap,
 				       &reply->len))
-		eligd_api_error(reply, 500, NULL, "internal",
-				"cannot encode the challenge");
+		eligd_error_body(reply, 500, NULL, "internal",
+				 "cannot encode the challenge");
 }
 
 void eligd_api_handle(struct eligd_service *s, const struct eligd_peer *peer,
@@ -86,25 +34,25 @@ void eligd_api_handle(struct eligd_service *s, const struct eligd_peer *peer,
 {
 	if (strcmp(h->path, "/v1/challenge") == 0) {
 		if (h->method != MNCR_ELIG_HTTP_GET)
-			eligd_api_error(reply, 405, NULL, "method_not_allowed",
-					"use GET");
+			eligd_error_body(reply, 405, NULL, "method_not_allowed",
+					 "use GET");
 		else if (len)
-			eligd_api_error(reply, 400, NULL, "bad_request",
-					"GET with a body");
+			eligd_error_body(reply, 400, NULL, "bad_request",
+					 "GET with a body");
 		else
 			challenge(s, peer, reply);
 	} else if (strcmp(h->path, "/v1/qualification") == 0) {
 		if (h->method != MNCR_ELIG_HTTP_POST)
-			eligd_api_error(reply, 405, NULL, "method_not_allowed",
-					"use POST");
+			eligd_error_body(reply, 405, NULL, "method_not_allowed",
+					 "use POST");
 		else if (!h->json)
-			eligd_api_error(reply, 415, NULL, "bad_request",
-					"Content-Type must be "
-					"application/json");
+			eligd_error_body(reply, 415, NULL, "bad_request",
+					 "Content-Type must be "
+					 "application/json");
 		else
 			eligd_qualify(s, peer, body, len, reply);
 	} else {
-		eligd_api_error(reply, 404, NULL, "unknown_endpoint",
-				"no such endpoint");
+		eligd_error_body(reply, 404, NULL, "unknown_endpoint",
+				 "no such endpoint");
 	}
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The service's endpoints: routing, the challenge, error bodies. */
+/* The service's endpoints: routing and the challenge (error bodies: error_body.h). */
 #ifndef ELIGD_API_H
 #define ELIGD_API_H
 
@@ -10,14 +10,5 @@
 void eligd_api_handle(struct eligd_service *s, const struct eligd_peer *peer,
 		      const struct mncr_elig_http_head *h, const char *body,
 		      size_t len, struct eligd_reply *reply);
-
-/* An error body with code and message; request_id may be NULL. */
-void eligd_api_error(struct eligd_reply *reply, int status,
-		     const char *request_id, const char *code,
-		     const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-/* HTTP status for a refusal code that is stored in the log. */
-int eligd_api_code_status(const char *code);
 
 #endif

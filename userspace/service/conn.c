@@ -21,6 +21,7 @@
 #include <openssl/x509.h>
 
 #include "api.h"
+#include "error_body.h"
 #include "log.h"
 #include "request.h"
 
@@ -232,8 +233,8 @@ static void refuse(struct eligd_conn *c, int status, const char *why)
 {
 	eligd_info("%s (%s): HTTP %d: %s", c->peer.addr, c->peer.name, status,
 		   why);
-	eligd_api_error(&c->reply, status, NULL, eligd_request_code(status),
-			"%s", why);
+	eligd_error_body(&c->reply, status, NULL, eligd_request_code(status),
+			 "%s", why);
 	respond(c);
 }
 

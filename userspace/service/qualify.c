@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
-#include "api.h"
+#include "error_body.h"
 #include "util/clock_ms.h"
 #include "elig/elig_fields.h"
 #include "elig/elig_message.h"
@@ -43,7 +43,7 @@ static void refuse(struct job *j, int status, const char *code,
 	/* The service's own trouble is not an answer: the key stays free. */
 	if (status != 500 && status != 503 && !j->replay)
 		j->outcome = code;
-	eligd_api_error(j->reply, status, j->req.request_id, code, "%s", why);
+	eligd_error_body(j->reply, status, j->req.request_id, code, "%s", why);
 }
 
 /*
@@ -60,29 +60,29 @@ static bool repeated(struct job *j)
 	if (r == -ENOENT)
 		return false;
 	if (r) {
-		eligd_api_error(j->reply, 500, j->req.request_id, "internal",
-				"database error");
+		eligd_error_body(j->reply, 500, j->req.request_id, "internal",
+				 "database error");
 		return true;
 	}
 	if (CRYPTO_memcmp(p.digest, j->digest, sizeof(p.digest)) != 0) {
 		eligd_info("%s: request %s: duplicate_request (other body)",
 			   j->peer->name, j->req.request_id);
-		eligd_api_error(j->reply, 409, j->req.request_id,
-				"duplicate_request", "request id already used "
-				"for a different request");
+		eligd_error_body(j->reply, 409, j->req.request_id,
+				 "duplicate_request", "request id already used "
+				 "for a different request");
 		return true;
 	}
 	if (!j->s->opt->replay_window ||
 	    time(NULL) - p.received_at > (int64_t)j->s->opt->replay_window) {
-		eligd_api_error(j->reply, 409, j->req.request_id,
-				"duplicate_request", "request id already used");
+		eligd_error_body(j->reply, 409, j->req.request_id,
+				 "duplicate_request", "request id already used");
 		return true;
 	}
 	j->replay = true;
 	if (strcmp(p.outcome, "ok") != 0) {
-		eligd_api_error(j->reply, eligd_api_code_status(p.outcome),
-				j->req.request_id, p.outcome,
-				"same as the first answer to this request");
+		eligd_error_body(j->reply, eligd_error_status(p.outcome),
+				 j->req.request_id, p.outcome,
+				 "same as the first answer to this request");
 		return true;
 	}
 	return false;
@@ -115,9 +115,9 @@ static bool card_ok(struct job *j)
 		return true;
 	if (v == ELIGD_CARD_MALFORMED) {
 		/* Not a card we could name: nothing to log against. */
-		eligd_api_error(j->reply, 400, j->req.request_id,
-				"bad_request", "card_certificate: %s",
-				j->card_why);
+		eligd_error_body(j->reply, 400, j->req.request_id,
+				 "bad_request", "card_certificate: %s",
+				 j->card_why);
 		return false;
 	}
 	refuse(j, refusal[v].status, refusal[v].code, j->card_why);
@@ -167,8 +167,8 @@ static void answer(struct job *j)
 		return;
 	}
 	if (r) {
-		eligd_api_error(j->reply, 500, j->req.request_id, "internal",
-				"database error");
+		eligd_error_body(j->reply, 500, j->req.request_id, "internal",
+				 "database error");
 		return;
 	}
 	resp.ok = true;
@@ -187,8 +187,8 @@ static void answer(struct job *j)
 				      &j->reply->len, why, sizeof(why))) {
 		eligd_err("subscriber %s: bad stored data: %s", j->card.serial,
 			  why);
-		eligd_api_error(j->reply, 500, j->req.request_id, "internal",
-				"bad subscriber data");
+		eligd_error_body(j->reply, 500, j->req.request_id, "internal",
+				 "bad subscriber data");
 	} else if (!j->replay) {
 		j->outcome = "ok";
 	}
@@ -244,8 +244,8 @@ unavailable:
 		  j->req.request_id);
 	/* The built answer (insurance data) goes, unsent. */
 	OPENSSL_cleanse(j->reply->body, j->reply->cap);
-	eligd_api_error(j->reply, 503, j->req.request_id, "log_unavailable",
-			"the request could not be logged; try later");
+	eligd_error_body(j->reply, 503, j->req.request_id, "log_unavailable",
+			 "the request could not be logged; try later");
 }
 
 void eligd_qualify(struct eligd_service *s, const struct eligd_peer *peer,
@@ -255,7 +255,7 @@ void eligd_qualify(struct eligd_service *s, const struct eligd_peer *peer,
 	char why[160];
 
 	if (!j) {
-		eligd_api_error(reply, 500, NULL, "internal", "no memory");
+		eligd_error_body(reply, 500, NULL, "internal", "no memory");
 		return;
 	}
 	j->s = s;
@@ -264,7 +264,7 @@ void eligd_qualify(struct eligd_service *s, const struct eligd_peer *peer,
 	j->started = mncr_now_ms();
 	if (mncr_elig_request_parse(body, len, &j->req, why, sizeof(why))) {
 		eligd_info("%s: bad request: %s", peer->name, why);
-		eligd_api_error(reply, 400, NULL, "bad_request", "%s", why);
+		eligd_error_body(reply, 400, NULL, "bad_request", "%s", why);
 		goto out;
 	}
 	SHA256((const unsigned char *)body, len, j->digest);

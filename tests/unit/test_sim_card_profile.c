@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The simulator's card profiles (userspace/sim/card_profiles.c and
- * card_profile_file.c, compiled in here): built-in names, the profile
- * file format with its defaults and errors, and loading a file by path
- * (the same path gives the same profile).
+ * The simulator's card profiles (userspace/sim/card_profile.c,
+ * card_profiles.c and card_profile_file.c, compiled in here): built-in
+ * names, the card-front text, the profile file format with its defaults
+ * and errors, and loading a file by path (the same path gives the same
+ * profile).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../userspace/sim/card_profile.c"
 #include "../../userspace/sim/card_profiles.c"
 #include "../../userspace/sim/card_profile_file.c"
 

@@ -10,10 +10,20 @@
 
 #include <stddef.h>
 
-#include "card_profiles.h"
+#include "card_profile.h"
 
 /* Loads (or finds already loaded) the profile file at path. */
 const struct card_profile *card_profile_file(const char *path, char *err,
 					     size_t errlen);
+
+/*
+ * Parses a profile file's text into p; strings are malloc'd. -1 with a
+ * reason (and the line number) in err.
+ */
+int card_profile_parse(const char *text, struct card_profile *p, char *err,
+		       size_t errlen);
+
+/* Frees the strings card_profile_parse() made; p is zeroed. */
+void card_profile_clear(struct card_profile *p);
 
 #endif

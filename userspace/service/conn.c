@@ -31,14 +31,14 @@
 enum state { HANDSHAKE, READING, WORKING, WRITING, LINGER };
 
 struct eligd_conn {
-	struct eligd_server *srv;
+	struct eligd_conn_ctx *cx;
 	struct bufferevent *bev;	/* until the linger */
 	SSL *ssl;
 	int fd;
 	enum state state;
 	bool fatal;		/* TLS failed or the peer went: no close_notify */
 	bool gone;		/* the peer went while a worker had the request */
-	bool client;		/* counted in srv->clients */
+	bool client;		/* counted in cx->clients */
 	struct event *timer;	/* the deadline of the current state */
 	struct event *first;	/* waiting for the first byte, no TLS yet */
 	struct event *linger;
@@ -113,9 +113,9 @@ static void arm(struct eligd_conn *c, unsigned int seconds)
 /* Gives back what the connection holds but its socket. */
 static void release(struct eligd_conn *c)
 {
-	eligd_sources_remove(c->srv->sources, &c->unauth);
+	eligd_sources_remove(c->cx->sources, &c->unauth);
 	if (c->client) {
-		c->srv->clients--;
+		c->cx->clients--;
 		c->client = false;
 	}
 	evtimer_del(c->timer);
@@ -143,7 +143,7 @@ static void release(struct eligd_conn *c)
 
 static void close_now(struct eligd_conn *c)
 {
-	struct eligd_server *srv = c->srv;
+	struct eligd_conn_ctx *cx = c->cx;
 
 	release(c);
 	close(c->fd);
@@ -151,7 +151,8 @@ static void close_now(struct eligd_conn *c)
 		event_free(c->linger);
 	event_free(c->timer);
 	free(c);
-	eligd_server_conn_gone(srv);
+	cx->conns--;
+	cx->gone(cx);
 }
 
 static void on_linger(evutil_socket_t fd, short what, void *arg)
@@ -181,7 +182,7 @@ static void finish(struct eligd_conn *c)
 	release(c);
 	c->state = LINGER;
 	shutdown(c->fd, SHUT_WR);
-	c->linger = event_new(c->srv->base, c->fd, EV_READ | EV_PERSIST,
+	c->linger = event_new(c->cx->base, c->fd, EV_READ | EV_PERSIST,
 			      on_linger, c);
 	if (!c->linger || event_add(c->linger, &tv))
 		close_now(c);
@@ -195,7 +196,7 @@ struct eligd_unauth *eligd_conn_unauth(struct eligd_conn *c)
 void eligd_conn_evict(struct eligd_conn *c, const char *why)
 {
 	if (c->ssl && SSL_is_init_finished(c->ssl)) {
-		eligd_sources_remove(c->srv->sources, &c->unauth);
+		eligd_sources_remove(c->cx->sources, &c->unauth);
 		return;
 	}
 	eligd_info("%s: closed before its handshake ended: %s", c->peer.addr,
@@ -218,7 +219,7 @@ static void respond(struct eligd_conn *c)
 	}
 	c->state = WRITING;
 	bufferevent_disable(c->bev, EV_READ);
-	arm(c, c->srv->s->opt->timeout);
+	arm(c, c->cx->s->opt->timeout);
 	/* The write callback may end the connection: nothing after these. */
 	if (evbuffer_add(out, c->head, (size_t)n) ||
 	    (c->reply.len && evbuffer_add_reference(out, c->reply.body,
@@ -263,7 +264,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 			c->state = WORKING;
 			bufferevent_disable(bev, EV_READ);
 			evtimer_del(c->timer);
-			eligd_pool_submit(c->srv->pool, &c->work);
+			eligd_pool_submit(c->cx->pool, &c->work);
 		} else if (r > 1) {
 			refuse(c, r, why);
 		}
@@ -287,17 +288,17 @@ static void on_write(struct bufferevent *bev, void *arg)
 /* The handshake is done: the reader is known, the request may come. */
 static void authenticated(struct eligd_conn *c)
 {
-	struct eligd_server *srv = c->srv;
-	const struct eligd_options *o = srv->s->opt;
+	struct eligd_conn_ctx *cx = c->cx;
+	const struct eligd_options *o = cx->s->opt;
 
-	eligd_sources_remove(srv->sources, &c->unauth);
+	eligd_sources_remove(cx->sources, &c->unauth);
 	if (peer_identity(c->ssl, &c->peer)) {
 		eligd_info("%s: handshake refused: no reader certificate",
 			   c->peer.addr);
 		finish(c);
 		return;
 	}
-	if (srv->clients >= o->max_clients) {
+	if (cx->clients >= o->max_clients) {
 		eligd_warn("%s (%s): --max-clients readers at once: closed",
 			   c->peer.addr, c->peer.name);
 		finish(c);
@@ -311,7 +312,7 @@ static void authenticated(struct eligd_conn *c)
 		finish(c);
 		return;
 	}
-	srv->clients++;
+	cx->clients++;
 	c->client = true;
 	c->state = READING;
 	evtimer_del(c->timer);
@@ -403,14 +404,15 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-void eligd_conn_work(struct eligd_work *w, void *srv)
+void eligd_conn_work(struct eligd_work *w, void *arg)
 {
 	struct eligd_conn *c = eligd_conn_of_work(w);
+	struct eligd_conn_ctx *cx = arg;
 
-	eligd_api_handle(c->srv->s, &c->peer, &c->rq.head,
+	eligd_api_handle(c->cx->s, &c->peer, &c->rq.head,
 			 c->rq.buf + c->rq.head_len, c->rq.head.content_length,
 			 &c->reply);
-	eligd_server_work_done(srv, w);
+	cx->work_done(cx, w);
 }
 
 void eligd_conn_answer(struct eligd_conn *c)
@@ -428,18 +430,18 @@ void eligd_conn_answer(struct eligd_conn *c)
 static void on_first(evutil_socket_t fd, short what, void *arg)
 {
 	struct eligd_conn *c = arg;
-	struct eligd_server *srv = c->srv;
+	struct eligd_conn_ctx *cx = c->cx;
 
 	(void)what;
 	event_free(c->first);
 	c->first = NULL;
-	c->ssl = SSL_new(srv->s->tls);
+	c->ssl = SSL_new(cx->s->tls);
 	/*
 	 * Deferred callbacks run from the loop, not from inside libevent's
 	 * TLS processing, so a callback may free the SSL and the bufferevent.
 	 */
 	if (c->ssl)
-		c->bev = bufferevent_openssl_socket_new(srv->base, fd, c->ssl,
+		c->bev = bufferevent_openssl_socket_new(cx->base, fd, c->ssl,
 						BUFFEREVENT_SSL_ACCEPTING,
 						BEV_OPT_DEFER_CALLBACKS);
 	if (!c->bev) {
@@ -452,7 +454,7 @@ static void on_first(evutil_socket_t fd, short what, void *arg)
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
-struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
+struct eligd_conn *eligd_conn_new(struct eligd_conn_ctx *cx, int fd,
 				  const struct sockaddr *a)
 {
 	struct eligd_conn *c = calloc(1, sizeof(*c));
@@ -462,15 +464,15 @@ struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
 		close(fd);
 		return NULL;
 	}
-	c->srv = srv;
+	c->cx = cx;
 	c->fd = fd;
 	name_of(a, c->peer.addr, sizeof(c->peer.addr));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->timer = evtimer_new(srv->base, on_timer, c);
+	c->timer = evtimer_new(cx->base, on_timer, c);
 	/* A connection that sends nothing costs a descriptor and this. */
-	c->first = event_new(srv->base, fd, EV_READ, on_first, c);
+	c->first = event_new(cx->base, fd, EV_READ, on_first, c);
 	if (!c->timer || !c->first || event_add(c->first, NULL) ||
-	    eligd_sources_add(srv->sources, a, &c->unauth)) {
+	    eligd_sources_add(cx->sources, a, &c->unauth)) {
 		eligd_err("%s: no memory for the connection", c->peer.addr);
 		if (c->first)
 			event_free(c->first);
@@ -480,8 +482,8 @@ struct eligd_conn *eligd_conn_new(struct eligd_server *srv, int fd,
 		free(c);
 		return NULL;
 	}
-	srv->conns++;
+	cx->conns++;
 	c->state = HANDSHAKE;
-	arm(c, srv->s->opt->handshake_timeout);
+	arm(c, cx->s->opt->handshake_timeout);
 	return c;
 }

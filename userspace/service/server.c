@@ -2,17 +2,34 @@
 #include "server.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/queue.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <event2/listener.h>
 #include <event2/thread.h>
 
 #include "conn.h"
 #include "log.h"
+#include "pool.h"
+#include "sources.h"
+
+struct eligd_server {
+	struct eligd_conn_ctx cx;	/* first: the callbacks cast back */
+	struct evconnlistener *listener;
+	struct event *sig_ev, *done_ev, *grace_ev;
+	pthread_mutex_t done_lock;
+	TAILQ_HEAD(, eligd_work) done;	/* answers back from the workers */
+	unsigned int max_connections;	/* after the descriptor limit */
+	bool stopping;
+	int result;
+};
 
 /* Descriptors kept for the listener, database, log and workers. */
 #define SPARE_FDS 64
@@ -49,8 +66,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 	(void)l;
 	(void)len;
 	/* Each pass closes one or takes one off the list: it ends. */
-	while (srv->conns >= srv->max_connections) {
-		u = eligd_sources_oldest(srv->sources);
+	while (srv->cx.conns >= srv->max_connections) {
+		u = eligd_sources_oldest(srv->cx.sources);
 		if (!u) {
 			/* All authenticated: their deadlines free room. */
 			close(fd);
@@ -59,8 +76,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 		eligd_conn_evict(eligd_conn_of_unauth(u),
 				 "--max-connections reached");
 	}
-	c = eligd_conn_new(srv, fd, a);
-	while (c && (u = eligd_sources_over(srv->sources,
+	c = eligd_conn_new(&srv->cx, fd, a);
+	while (c && (u = eligd_sources_over(srv->cx.sources,
 					    eligd_conn_unauth(c))))
 		eligd_conn_evict(eligd_conn_of_unauth(u),
 				 "--max-per-source reached");
@@ -78,7 +95,7 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
 
 static void stop(struct eligd_server *srv)
 {
-	const struct eligd_options *o = srv->s->opt;
+	const struct eligd_options *o = srv->cx.s->opt;
 	/* Longest a connection can last: handshake, read, write, linger. */
 	struct timeval grace = {
 		.tv_sec = o->handshake_timeout + 2 * o->timeout + 2,
@@ -91,8 +108,8 @@ static void stop(struct eligd_server *srv)
 	}
 	event_del(srv->sig_ev);
 	evtimer_add(srv->grace_ev, &grace);
-	if (!srv->conns)
-		event_base_loopbreak(srv->base);
+	if (!srv->cx.conns)
+		event_base_loopbreak(srv->cx.base);
 }
 
 static void on_signal(evutil_socket_t fd, short what, void *arg)
@@ -109,8 +126,8 @@ static void on_signal(evutil_socket_t fd, short what, void *arg)
 		stop(srv);
 		return;
 	}
-	if (eligd_cards_reload(srv->s->cards, srv->s->opt->card_ca,
-			       srv->s->opt->crl, why, sizeof(why)))
+	if (eligd_cards_reload(srv->cx.s->cards, srv->cx.s->opt->card_ca,
+			       srv->cx.s->opt->crl, why, sizeof(why)))
 		eligd_err("reload failed, keeping the old CA and CRL: %s", why);
 	else
 		eligd_info("card CA and CRL reloaded");
@@ -123,18 +140,21 @@ static void on_grace(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	srv->result = -1;
-	event_base_loopbreak(srv->base);
+	event_base_loopbreak(srv->cx.base);
 }
 
-void eligd_server_conn_gone(struct eligd_server *srv)
+static void conn_gone(struct eligd_conn_ctx *cx)
 {
-	srv->conns--;
-	if (srv->stopping && !srv->conns)
-		event_base_loopbreak(srv->base);
+	struct eligd_server *srv = (struct eligd_server *)cx;
+
+	if (srv->stopping && !srv->cx.conns)
+		event_base_loopbreak(srv->cx.base);
 }
 
-void eligd_server_work_done(struct eligd_server *srv, struct eligd_work *w)
+static void work_done(struct eligd_conn_ctx *cx, struct eligd_work *w)
 {
+	struct eligd_server *srv = (struct eligd_server *)cx;
+
 	pthread_mutex_lock(&srv->done_lock);
 	TAILQ_INSERT_TAIL(&srv->done, w, link);
 	pthread_mutex_unlock(&srv->done_lock);
@@ -160,26 +180,26 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 
 static int setup(struct eligd_server *srv, int listen_fd, int sig_fd)
 {
-	const struct eligd_options *o = srv->s->opt;
+	const struct eligd_options *o = srv->cx.s->opt;
 
 	/* Workers wake the loop with event_active(): needs locking. */
 	if (evthread_use_pthreads())
 		return -1;
-	srv->base = event_base_new();
-	if (!srv->base)
+	srv->cx.base = event_base_new();
+	if (!srv->cx.base)
 		return -1;
-	srv->sources = eligd_sources_new(o->max_per_source);
-	srv->pool = eligd_pool_new(o->workers, eligd_conn_work, srv);
-	srv->sig_ev = event_new(srv->base, sig_fd, EV_READ | EV_PERSIST,
+	srv->cx.sources = eligd_sources_new(o->max_per_source);
+	srv->cx.pool = eligd_pool_new(o->workers, eligd_conn_work, &srv->cx);
+	srv->sig_ev = event_new(srv->cx.base, sig_fd, EV_READ | EV_PERSIST,
 				on_signal, srv);
-	srv->done_ev = event_new(srv->base, -1, 0, on_done, srv);
-	srv->grace_ev = evtimer_new(srv->base, on_grace, srv);
-	if (!srv->sources || !srv->pool || !srv->sig_ev || !srv->done_ev ||
+	srv->done_ev = event_new(srv->cx.base, -1, 0, on_done, srv);
+	srv->grace_ev = evtimer_new(srv->cx.base, on_grace, srv);
+	if (!srv->cx.sources || !srv->cx.pool || !srv->sig_ev || !srv->done_ev ||
 	    !srv->grace_ev || event_add(srv->sig_ev, NULL))
 		return -1;
 	evutil_make_socket_nonblocking(listen_fd);
 	/* Backlog 0: listen() was called; -1 would shrink it to 128. */
-	srv->listener = evconnlistener_new(srv->base, on_accept, srv,
+	srv->listener = evconnlistener_new(srv->cx.base, on_accept, srv,
 					   LEV_OPT_CLOSE_ON_FREE |
 					   LEV_OPT_CLOSE_ON_EXEC, 0,
 					   listen_fd);
@@ -191,7 +211,9 @@ static int setup(struct eligd_server *srv, int listen_fd, int sig_fd)
 
 int eligd_serve(struct eligd_service *s, int listen_fd, int sig_fd)
 {
-	struct eligd_server srv = { .s = s };
+	struct eligd_server srv = {
+		.cx = { .s = s, .gone = conn_gone, .work_done = work_done },
+	};
 	int ret;
 
 	pthread_mutex_init(&srv.done_lock, NULL);
@@ -204,26 +226,26 @@ int eligd_serve(struct eligd_service *s, int listen_fd, int sig_fd)
 		ret = -1;
 		goto out;
 	}
-	event_base_dispatch(srv.base);
+	event_base_dispatch(srv.cx.base);
 	ret = srv.result;
 	if (ret) {
-		eligd_err("%u connections still running at exit", srv.conns);
+		eligd_err("%u connections still running at exit", srv.cx.conns);
 		/* Workers may still use the shared state: leave it. */
 		return -1;
 	}
 out:
 	if (srv.listener)
 		evconnlistener_free(srv.listener);
-	eligd_pool_free(srv.pool);
+	eligd_pool_free(srv.cx.pool);
 	if (srv.sig_ev)
 		event_free(srv.sig_ev);
 	if (srv.done_ev)
 		event_free(srv.done_ev);
 	if (srv.grace_ev)
 		event_free(srv.grace_ev);
-	eligd_sources_free(srv.sources);
-	if (srv.base)
-		event_base_free(srv.base);
+	eligd_sources_free(srv.cx.sources);
+	if (srv.cx.base)
+		event_base_free(srv.cx.base);
 	pthread_mutex_destroy(&srv.done_lock);
 	return ret;
 }

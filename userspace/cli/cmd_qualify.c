@@ -248,6 +248,8 @@ static void report(struct qualify *q, const struct mncr_flow *f, int mode_after)
 		       (double)(q->t_verified.tv_nsec - q->t_card.tv_nsec) / 1e6 : -1;
 	const bool c[4] = { f->consents.medication, f->consents.checkup,
 			    f->consents.clinical, f->consents.surgery };
+	const struct mncr_face_attempt_status *fs = qualify_face_status(q);
+	bool photo_tried = fs && fs->photo_tried;
 	struct mncr_json j;
 
 	if (!q->json) {
@@ -261,8 +263,8 @@ static void report(struct qualify *q, const struct mncr_flow *f, int mode_after)
 		printf("\n");
 		if (f->outcome == MNCR_FLOW_OUT_ELIGIBLE && f->share[0])
 			printf("  share: %s\n", f->share);
-		if (q->ref_tried && !q->ref_ok)
-			printf("  card photo: not usable (%s)\n", q->ref_why);
+		if (photo_tried && !fs->photo_usable)
+			printf("  card photo: not usable (%s)\n", fs->photo_why);
 		if (q->claim_written)
 			printf("  申立書: %s%s%s\n", q->claim_json,
 			       q->claim_pdf[0] ? " " : "", q->claim_pdf);
@@ -295,11 +297,11 @@ static void report(struct qualify *q, const struct mncr_flow *f, int mode_after)
 	mncr_json_uint(&j, "pin_wrong", f->pin_wrong);
 	mncr_json_int(&j, "pin_tries_left", f->pin_tries);
 	mncr_json_uint(&j, "queries", f->queries);
-	if (q->ref_tried) {
+	if (photo_tried) {
 		mncr_json_object_begin(&j, "card_photo");
-		mncr_json_bool(&j, "usable", q->ref_ok);
-		if (!q->ref_ok)
-			mncr_json_string(&j, "reason", q->ref_why);
+		mncr_json_bool(&j, "usable", fs->photo_usable);
+		if (!fs->photo_usable)
+			mncr_json_string(&j, "reason", fs->photo_why);
 		mncr_json_object_end(&j);
 	}
 	if (q->claim_written) {

@@ -8,6 +8,7 @@
 #include "qualify.h"
 #include "cli.h"
 #include "reader/device.h"
+#include "camera/camera.h"
 #include "elig/elig_client.h"
 #include "util/json_write.h"
 
@@ -122,7 +123,7 @@ static void check_camera(struct checks *c, const struct mncr_reader *r)
 	char node[64] = "", why[256] = "";
 	int ret;
 
-	ret = qualify_camera_probe(r->node, node, sizeof(node), why, sizeof(why));
+	ret = mncr_camera_probe(r->node, node, sizeof(node), why, sizeof(why));
 	if (ret < 0)
 		result(c, "camera", FAIL, "%s%s%s", node, node[0] ? ": " : "", why);
 	else

@@ -17,7 +17,7 @@
 
 #include "card/apdu.h"
 #include "card/ccid.h"
-#include "face/face_pipeline.h"
+#include "flow/face_attempt.h"
 #include "flow/flow_elig.h"
 #include "flow/flow_session.h"
 #include "reader/reader.h"
@@ -68,17 +68,7 @@ struct qualify {
 	uint64_t apdu_count;
 	uint64_t apdu_bytes_verified;	/* up to identity verified */
 
-	/* face */
-	struct mncr_face_pipeline *pipe;
-	struct mncr_face_pipeline_ws *ws;
-	bool ref_tried, ref_ok;
-	char ref_why[160];		/* why the card photo is not usable */
-	int8_t ref[MNCR_FACE_EMBED_DIM];
-	int32_t threshold;
-	void *camera;			/* struct mncr_camera *, when built in */
-	char liveness_why[96];		/* the last liveness decision's reason */
-	char camera_node[64];
-	int32_t last_score;
+	struct mncr_face_attempt *face;	/* from the first face attempt on */
 
 	/* times (CLOCK_MONOTONIC) for the transcript and the benchmark */
 	struct timespec t_card, t_verified;
@@ -108,10 +98,9 @@ int qualify_card_present(struct qualify *q);
 /* qualify_face.c: the face attempt against the card photo. */
 int qualify_hook_face(void *ctx, unsigned int attempt,
 		      enum mncr_flow_face_result *res);
+/* The attempt's card photo and scores; NULL before the first attempt. */
+const struct mncr_face_attempt_status *qualify_face_status(const struct qualify *q);
 void qualify_face_free(struct qualify *q);
-/* Finds the reader's camera and grabs one frame: 0, or -errno with why. */
-int qualify_camera_probe(const char *mncr_node, char *node, size_t len,
-			 char *why, size_t whylen);
 
 /* qualify_ui.c: prompts, answers and the transcript. */
 void qualify_hook_show(void *ctx, const struct mncr_flow_prompt *p);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <linux/videodev2.h>
 
@@ -274,4 +275,30 @@ long mncr_camera_ms_since(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (now.tv_sec - t0->tv_sec) * 1000 +
 	       (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+int mncr_camera_probe(const char *mncr_node, char *node, size_t len,
+		      char *why, size_t whylen)
+{
+	struct mncr_camera *cam = NULL;
+	struct mncr_face_image img = { 0 };
+	struct timespec t0, t1;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = mncr_camera_find(mncr_node, node, len, why, whylen);
+	if (ret == 0)
+		ret = mncr_camera_open(node, 0, 0, &cam, why, whylen);
+	if (ret == 0)
+		ret = mncr_camera_grab(cam, &img, 15000, why, whylen);
+	if (ret == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		snprintf(why, whylen, "one %dx%d frame in %.0f ms", img.w, img.h,
+			 (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			 (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
+	mncr_face_image_free(&img);
+	if (cam)
+		mncr_camera_close(cam);
+	return ret;
 }

@@ -63,6 +63,14 @@ unsigned int mncr_camera_damaged(const struct mncr_camera *cam);
 
 void mncr_camera_close(struct mncr_camera *cam);
 
+/*
+ * Finds the camera of a /dev/mncrN node, opens it and grabs one frame
+ * (selftest): 0 with node set and "one WxH frame in N ms" in why, or
+ * -errno with the reason in why.
+ */
+int mncr_camera_probe(const char *mncr_node, char *node, size_t len,
+		      char *why, size_t whylen);
+
 /* The luma of packed YUYV (Y0 U Y1 V): every other byte. */
 void mncr_camera_yuyv_to_grey(const uint8_t *src, unsigned width,
 			      unsigned height, size_t stride, uint8_t *dst);

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The face attempt's decisions with a scripted frame source and the
+ * library's scorer (no reader node): an unusable card photo takes no
+ * frame, frames without a face give NO_FACE, a printed photo of the holder
+ * (the same still picture in every frame) matches but fails liveness, the
+ * camera's errors end the run or the attempt, a removed card ends it, and
+ * the first frame of an attempt is asked fresh. Needs the models
+ * ($MNCR_MODELS, default build/models) and tests/faces/eileen_collins.png;
+ * those tests skip without them.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "flow/face_attempt.h"
+
+#define HOLDER "tests/faces/eileen_collins.png"
+
+static const char *models_dir(void)
+{
+	const char *d = getenv("MNCR_MODELS");
+
+	return d && *d ? d : "build/models";
+}
+
+static struct mncr_face_pipeline *pl;
+static struct mncr_face_image holder, blank;
+
+struct script {
+	const struct mncr_face_image *frame;	/* copied into every grab */
+	int fail;			/* -errno from the first grab on, or 0 */
+	unsigned int grabs, fresh, first_fresh_at;
+	bool card_out;
+	char transcript[8192];
+};
+
+static int grab(void *ctx, unsigned int n, bool fresh,
+		struct mncr_face_image *img, char *why, size_t len)
+{
+	struct script *s = ctx;
+
+	(void)n;
+	if (fresh && !s->fresh++)
+		s->first_fresh_at = s->grabs;
+	s->grabs++;
+	if (s->fail) {
+		snprintf(why, len, "scripted failure");
+		return s->fail;
+	}
+	if (mncr_face_image_alloc(img, s->frame->w, s->frame->h))
+		return -ENOMEM;
+	memcpy(img->px, s->frame->px, (size_t)img->w * (size_t)img->h);
+	return 0;
+}
+
+static int card_present(void *ctx)
+{
+	return ((struct script *)ctx)->card_out ? -ENOMEDIUM : 0;
+}
+
+static void say(void *ctx, const char *line)
+{
+	struct script *s = ctx;
+	size_t used = strlen(s->transcript);
+
+	snprintf(s->transcript + used, sizeof(s->transcript) - used, "%s\n", line);
+}
+
+static struct mncr_face_frames frames = { .grab = grab };
+
+static struct mncr_face_attempt *attempt_for(struct script *s)
+{
+	struct mncr_face_attempt_opts o = {
+		.models = models_dir(),
+		.pipe = pl,
+		.face_frames = 2,
+		.liveness_frames = 3,
+		.fd = -1,
+		.frames = &frames,
+		.card_present = card_present,
+		.say = say,
+		.ctx = s,
+	};
+	struct mncr_face_attempt *a = NULL;
+
+	frames.ctx = s;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	return a;
+}
+
+static int setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	if (mncr_face_pipeline_load(&pl, models_dir(), err, sizeof(err)))
+		print_message("models not loaded (%s): tests skip\n", err);
+	if (mncr_face_image_load(HOLDER, &holder, err, sizeof(err)))
+		print_message("%s: %s: tests skip\n", HOLDER, err);
+	if (mncr_face_image_alloc(&blank, 320, 240))
+		return -1;
+	memset(blank.px, 128, (size_t)blank.w * (size_t)blank.h);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mncr_face_pipeline_free(pl);
+	mncr_face_image_free(&holder);
+	mncr_face_image_free(&blank);
+	return 0;
+}
+
+#define NEED_MODELS()							\
+	do {								\
+		if (!pl || !holder.px) {				\
+			print_message("skipped: no models or no %s\n", HOLDER); \
+			skip();						\
+		}							\
+	} while (0)
+
+/* A reference from the holder's photo, checked usable. */
+static struct mncr_face_attempt *holder_attempt(struct script *s)
+{
+	struct mncr_face_attempt *a = attempt_for(s);
+
+	assert_int_equal(mncr_face_attempt_set_reference(a, &holder), 0);
+	assert_true(mncr_face_attempt_status(a)->photo_tried);
+	assert_true(mncr_face_attempt_status(a)->photo_usable);
+	return a;
+}
+
+static void test_photo_unusable_takes_no_frame(void **state)
+{
+	struct script s = { .frame = &holder };
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_attempt *a;
+
+	(void)state;
+	NEED_MODELS();
+	a = attempt_for(&s);
+	assert_int_equal(mncr_face_attempt_set_reference(a, &blank), 0);
+	assert_true(mncr_face_attempt_status(a)->photo_tried);
+	assert_false(mncr_face_attempt_status(a)->photo_usable);
+	assert_true(mncr_face_attempt_status(a)->photo_why[0]);
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), 0);
+	assert_int_equal(res, MNCR_FLOW_FACE_PHOTO_UNUSABLE);
+	assert_int_equal(s.grabs, 0);
+	assert_non_null(strstr(s.transcript, "no face attempt: the card photo is not usable"));
+	mncr_face_attempt_free(a);
+}
+
+static void test_no_face_in_frames(void **state)
+{
+	struct script s = { .frame = &blank };
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_attempt *a;
+
+	(void)state;
+	NEED_MODELS();
+	a = holder_attempt(&s);
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), 0);
+	assert_int_equal(res, MNCR_FLOW_FACE_NO_FACE);
+	/* One run, its first frame fresh (a camera drops a stale one). */
+	assert_int_equal(s.grabs, 3);
+	assert_int_equal(s.fresh, 1);
+	assert_int_equal(s.first_fresh_at, 0);
+	assert_non_null(strstr(s.transcript, "face attempt 1: no usable face in 2 frames"));
+	mncr_face_attempt_free(a);
+}
+
+/* A still picture of the holder matches the card photo but is not live. */
+static void test_printed_photo_matches_but_fails_liveness(void **state)
+{
+	struct script s = { .frame = &holder };
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_attempt *a;
+	const struct mncr_face_attempt_status *st;
+
+	(void)state;
+	NEED_MODELS();
+	a = holder_attempt(&s);
+	assert_int_equal(mncr_face_attempt_run(a, 2, &res), 0);
+	st = mncr_face_attempt_status(a);
+	assert_true(st->last_score >= st->threshold);
+	assert_non_null(strstr(s.transcript, "face attempt 2: 2/2 frames with a face"));
+	assert_non_null(strstr(s.transcript, "match"));
+	assert_int_equal(res, MNCR_FLOW_FACE_LIVENESS_FAIL);
+	assert_non_null(strstr(s.transcript, "face attempt 2: liveness check failed"));
+	assert_null(strstr(s.transcript, ": live ("));
+	/*
+	 * The still picture never blinks: three runs of 3 frames, then "no
+	 * blink"; only the attempt's first frame is fresh.
+	 */
+	assert_int_equal(s.grabs, 9);
+	assert_non_null(strstr(s.transcript, "no blink or head turn seen"));
+	assert_int_equal(s.fresh, 1);
+	mncr_face_attempt_free(a);
+}
+
+static void test_camera_error_ends_attempt(void **state)
+{
+	struct script s = { .frame = &holder, .fail = -EIO };
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_attempt *a;
+
+	(void)state;
+	NEED_MODELS();
+	a = holder_attempt(&s);
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), -EIO);
+	assert_int_equal(s.grabs, 1);
+	assert_non_null(strstr(s.transcript, "camera: scripted failure"));
+	mncr_face_attempt_free(a);
+}
+
+/* A camera that gives nothing in time: no face, not an error. */
+static void test_camera_timeout_is_no_face(void **state)
+{
+	struct script s = { .frame = &holder, .fail = -ETIMEDOUT };
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_attempt *a;
+
+	(void)state;
+	NEED_MODELS();
+	a = holder_attempt(&s);
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), 0);
+	assert_int_equal(res, MNCR_FLOW_FACE_NO_FACE);
+	assert_non_null(strstr(s.transcript, "face attempt 1: no usable face in 0 frames"));
+	mncr_face_attempt_free(a);
+}
+
+static void test_card_removed_ends_attempt(void **state)
+{
+	struct script s = { .frame = &holder, .card_out = true };
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_attempt *a;
+
+	(void)state;
+	NEED_MODELS();
+	a = holder_attempt(&s);
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), -ENOMEDIUM);
+	assert_int_equal(s.grabs, 0);
+	mncr_face_attempt_free(a);
+}
+
+/* Models that are not there: the attempt fails and says why. */
+static void test_no_models(void **state)
+{
+	struct script s = { .frame = &holder };
+	struct mncr_face_attempt_opts o = {
+		.models = "/nonexistent/mncr-models",
+		.fd = -1,
+		.frames = &frames,
+		.say = say,
+		.ctx = &s,
+	};
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_attempt *a = NULL;
+
+	(void)state;
+	frames.ctx = &s;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	assert_true(mncr_face_attempt_run(a, 1, &res) < 0);
+	assert_int_equal(res, MNCR_FLOW_FACE_MATCH);	/* untouched */
+	assert_int_equal(s.grabs, 0);
+	assert_non_null(strstr(s.transcript, "loading the face models from /nonexistent/mncr-models"));
+	assert_non_null(strstr(s.transcript, "face models: "));
+	assert_false(mncr_face_attempt_status(a)->photo_tried);
+	mncr_face_attempt_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_photo_unusable_takes_no_frame),
+		cmocka_unit_test(test_no_face_in_frames),
+		cmocka_unit_test(test_printed_photo_matches_but_fails_liveness),
+		cmocka_unit_test(test_camera_error_ends_attempt),
+		cmocka_unit_test(test_camera_timeout_is_no_face),
+		cmocka_unit_test(test_card_removed_ends_attempt),
+		cmocka_unit_test(test_no_models),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

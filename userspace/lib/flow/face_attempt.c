@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* One face attempt against the card photo (face_attempt.h). */
+#include "flow/face_attempt.h"
+#include "camera/camera.h"
+#include "card/card_collation.h"
+#include "card/card_ids.h"
+#include "card/card_verify.h"
+#include "card/card_visual_ap.h"
+#include "face/face_decision.h"
+#include "face/face_liveness.h"
+#include "face/match.h"
+#include "reader/device.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#define PROGRESS_MS	5000	/* a line at least this often in long steps */
+#define LIVENESS_RUNS	3	/* runs of frames before "cannot tell" */
+#define MATCH_MAX	16	/* frames scored per attempt, at most */
+
+struct mncr_face_attempt {
+	struct mncr_face_attempt_opts o;
+	struct mncr_face_attempt_status st;
+	struct mncr_face_pipeline *own_pipe;	/* loaded here, freed here */
+	const struct mncr_face_pipeline *pipe;
+	struct mncr_face_pipeline_ws *ws;
+	int8_t ref[MNCR_FACE_EMBED_DIM];
+	struct mncr_camera *camera;
+	char camera_node[64];
+};
+
+static double ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - t->tv_nsec) / 1e6;
+}
+
+static void say(struct mncr_face_attempt *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(struct mncr_face_attempt *a, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!a->o.say)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	a->o.say(a->o.ctx, line);
+}
+
+static int card_present(struct mncr_face_attempt *a)
+{
+	return a->o.card_present ? a->o.card_present(a->o.ctx) : 0;
+}
+
+int mncr_face_attempt_new(const struct mncr_face_attempt_opts *o,
+			  struct mncr_face_attempt **out)
+{
+	struct mncr_face_attempt *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	a->o = *o;
+	if (!a->o.face_frames)
+		a->o.face_frames = 3;
+	a->pipe = o->pipe;
+	a->st.threshold = MNCR_FACE_THRESHOLD_FMR_1E3;
+	*out = a;
+	return 0;
+}
+
+void mncr_face_attempt_free(struct mncr_face_attempt *a)
+{
+	if (!a)
+		return;
+	if (a->camera)
+		mncr_camera_close(a->camera);
+	mncr_face_pipeline_ws_free(a->ws);
+	mncr_face_pipeline_free(a->own_pipe);
+	OPENSSL_cleanse(a->ref, sizeof(a->ref));
+	free(a);
+}
+
+const struct mncr_face_attempt_status *
+mncr_face_attempt_status(const struct mncr_face_attempt *a)
+{
+	return &a->st;
+}
+
+static int load_models(struct mncr_face_attempt *a)
+{
+	char err[256] = "";
+	struct timespec t0;
+	int ret;
+
+	if (!a->pipe) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		say(a, "loading the face models from %s ...", a->o.models);
+		ret = mncr_face_pipeline_load(&a->own_pipe, a->o.models, err,
+					      sizeof(err));
+		if (ret < 0) {
+			say(a, "face models: %s", err);
+			return ret;
+		}
+		a->pipe = a->own_pipe;
+		say(a, "face models loaded and checked (%.0f ms)", ms_since(&t0));
+	}
+	if (!a->ws)
+		a->ws = mncr_face_pipeline_ws_new();
+	return a->ws ? 0 : -ENOMEM;
+}
+
+static void wipe_image(struct mncr_face_image *img)
+{
+	if (img->px)
+		OPENSSL_cleanse(img->px, (size_t)img->w * (size_t)img->h);
+	mncr_face_image_free(img);
+}
+
+/* The reference template from a decoded photo; err says why not. */
+static int photo_template(struct mncr_face_attempt *a,
+			  const struct mncr_face_image *img, char *err,
+			  size_t len)
+{
+	struct mncr_face_result *res = calloc(1, sizeof(*res));
+	int ret = res ? 0 : -ENOMEM;
+
+	if (ret == 0)
+		ret = mncr_face_pipeline_run(a->pipe, a->ws, img, NULL, res);
+	if (ret == 0 && res->status != MNCR_FACE_OK &&
+	    res->status != MNCR_FACE_QUALITY) {
+		snprintf(err, len, "%s", res->reason);
+		ret = -ENODATA;
+	}
+	if (ret == 0)
+		memcpy(a->ref, res->templ, sizeof(a->ref));
+	if (res)
+		OPENSSL_cleanse(res, sizeof(*res));
+	free(res);
+	return ret;
+}
+
+static void reference_done(struct mncr_face_attempt *a, int ret,
+			   const char *err)
+{
+	a->st.photo_tried = true;
+	a->st.photo_usable = ret == 0;
+	if (ret == 0) {
+		say(a, "card photo: face found, template made");
+		return;
+	}
+	snprintf(a->st.photo_why, sizeof(a->st.photo_why), "%s",
+		 err[0] ? err : strerror(-ret));
+	say(a, "card photo: not usable (%s)", a->st.photo_why);
+}
+
+int mncr_face_attempt_set_reference(struct mncr_face_attempt *a,
+				    const struct mncr_face_image *photo)
+{
+	char err[160] = "";
+	int ret = load_models(a);
+
+	if (ret < 0)
+		return ret;
+	reference_done(a, photo_template(a, photo, err, sizeof(err)), err);
+	return 0;
+}
+
+/* The card photo's template, once per session. */
+static void card_reference(struct mncr_face_attempt *a)
+{
+	struct mncr_card_front front;
+	struct mncr_visual_front vf = { 0 };
+	struct mncr_face_image img = { 0 };
+	char err[160] = "";
+	int tries = -1, ret;
+
+	if (a->st.photo_tried)
+		return;
+	say(a, "reading the card photo (券面AP, 照合番号B from the card front) ...");
+	ret = a->o.io ? mncr_device_card_front(a->o.fd, &front) : -ENODEV;
+	if (ret == 0)
+		ret = mncr_visual_ap_select(a->o.io);
+	if (ret == 0)
+		ret = mncr_card_verify_front(a->o.io, &mncr_card_key_visual_b,
+					     &front, 0, &tries);
+	OPENSSL_cleanse(&front, sizeof(front));
+	if (ret == 0)
+		ret = mncr_visual_ap_read(a->o.io, &vf);
+	if (ret == 0)
+		ret = mncr_face_image_decode(vf.photo, vf.photo_len, &img, err,
+					     sizeof(err));
+	mncr_visual_front_clear(&vf);
+	if (ret == 0)
+		ret = photo_template(a, &img, err, sizeof(err));
+	reference_done(a, ret, err);
+	wipe_image(&img);
+}
+
+/* One frame from the reader's camera, opened on first use. */
+static int camera_grab(struct mncr_face_attempt *a, bool fresh,
+		       struct mncr_face_image *img, char *err, size_t len)
+{
+	int ret;
+
+	if (!a->camera) {
+		if (!a->camera_node[0]) {
+			ret = mncr_camera_find(a->o.reader_node, a->camera_node,
+					       sizeof(a->camera_node), err, len);
+			if (ret < 0)
+				return ret;
+		}
+		ret = mncr_camera_open(a->camera_node, 0, 0, &a->camera, err,
+				       len);
+		if (ret < 0)
+			return ret;
+	}
+	/*
+	 * An attempt's first frame may have waited in the camera (or the USB
+	 * pipe) since before the attempt: someone else's face. Drop it.
+	 */
+	if (fresh) {
+		ret = mncr_camera_grab(a->camera, img, 10000, err, len);
+		if (ret < 0)
+			return ret;
+		wipe_image(img);
+	}
+	return mncr_camera_grab(a->camera, img, 10000, err, len);
+}
+
+/* One live frame into img: the caller's source, the camera or a picture. */
+static int grab(struct mncr_face_attempt *a, unsigned int n, bool fresh,
+		struct mncr_face_image *img)
+{
+	char err[160] = "";
+	int ret;
+
+	if (a->o.frames)
+		ret = a->o.frames->grab(a->o.frames->ctx, n, fresh, img, err,
+					sizeof(err));
+	else if (a->o.n_pictures == 0)
+		ret = camera_grab(a, fresh, img, err, sizeof(err));
+	else
+		ret = mncr_face_image_load(a->o.pictures[n % a->o.n_pictures],
+					   img, err, sizeof(err));
+	if (ret < 0)
+		say(a, "camera: %s", err[0] ? err : strerror(-ret));
+	return ret;
+}
+
+/* The reader's match ioctl; the library's scorer (same numbers) without one. */
+static void score(struct mncr_face_attempt *a, const int8_t *probes, size_t n,
+		  int32_t *scores)
+{
+	uint32_t flags = 0;
+
+	if (a->o.fd >= 0 &&
+	    mncr_device_match(a->o.fd, probes, n, a->ref, 1,
+			      MNCR_FACE_EMBED_DIM, scores, &flags) == 0)
+		return;
+	mncr_match_score_ref(probes, n, a->ref, 1, MNCR_FACE_EMBED_DIM, scores);
+}
+
+/* One attempt's consecutive camera frames. */
+struct run {
+	struct mncr_face_image *img;
+	unsigned int n, cap;
+	double fps;		/* the rate they came at */
+};
+
+static void run_wipe(struct run *r)
+{
+	for (unsigned int i = 0; i < r->n; i++)
+		wipe_image(&r->img[i]);
+	r->n = 0;
+}
+
+/*
+ * Fills r with cap frames taken back to back (judged afterwards: under
+ * load the pipeline is slower than the camera, and a blink lasts a few
+ * frames). base numbers the frames over the session.
+ */
+static int run_capture(struct mncr_face_attempt *a, struct run *r,
+		       unsigned int base, bool fresh)
+{
+	struct timespec t0;
+	int ret = 0;
+
+	run_wipe(r);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (r->n < r->cap) {
+		ret = grab(a, base + r->n, fresh && r->n == 0, &r->img[r->n]);
+		if (ret < 0)
+			break;
+		r->n++;
+	}
+	r->fps = r->n * 1000.0 / (ms_since(&t0) + 1e-3);
+	/* A camera that stops mid-run leaves what it gave. */
+	return r->n ? 0 : ret;
+}
+
+/* Match: up to k frames spread over the run, full pipeline, best score. */
+static int run_match(struct mncr_face_attempt *a, const struct run *r,
+		     unsigned int k, struct mncr_face_result *res,
+		     unsigned int *faces, struct mncr_face_decision *d)
+{
+	int8_t probes[MATCH_MAX * MNCR_FACE_EMBED_DIM];
+	int32_t scores[MATCH_MAX];
+	size_t n = 0;
+	int ret = 0;
+
+	*faces = 0;
+	memset(d, 0, sizeof(*d));
+	if (k > r->n)
+		k = r->n;
+	if (k > MATCH_MAX)
+		k = MATCH_MAX;
+	for (unsigned int i = 0; i < k; i++) {
+		unsigned int at = (unsigned int)(((2 * i + 1) * r->n) / (2 * k));
+
+		ret = mncr_face_pipeline_run(a->pipe, a->ws, &r->img[at], NULL, res);
+		if (ret < 0)
+			break;
+		if (res->status == MNCR_FACE_OK)
+			memcpy(probes + n++ * MNCR_FACE_EMBED_DIM, res->templ,
+			       MNCR_FACE_EMBED_DIM);
+	}
+	*faces = (unsigned int)n;
+	if (ret == 0 && n > 0) {
+		score(a, probes, n, scores);
+		mncr_face_decide_scores(scores, n, a->st.threshold, d);
+	}
+	OPENSSL_cleanse(probes, sizeof(probes));
+	return ret;
+}
+
+/* Liveness over the run's frames in order until it decides. */
+static int run_liveness(struct mncr_face_attempt *a,
+			struct mncr_face_liveness *l, const struct run *r,
+			struct mncr_face_result *res, unsigned int *judged)
+{
+	struct mncr_face_pipeline_opts o;
+	int state = MNCR_FACE_LIVENESS_PENDING;
+	double next_say = PROGRESS_MS;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	mncr_face_pipeline_opts_default(&o);
+	o.embed = 0;
+	*judged = 0;
+	for (unsigned int i = 0; i < r->n; i++) {
+		bool face;
+		int ret = mncr_face_pipeline_run(a->pipe, a->ws, &r->img[i], &o, res);
+
+		if (ret < 0)
+			return ret;
+		++*judged;
+		face = res->status == MNCR_FACE_OK || res->status == MNCR_FACE_QUALITY;
+		state = mncr_face_liveness_feed(l, face ? res->pts : NULL,
+						face ? &r->img[i] : NULL, NULL);
+		if (state < 0)
+			return state;
+		if (state != MNCR_FACE_LIVENESS_PENDING)
+			break;
+		/* Slow machines take seconds a frame: show it is working. */
+		if (ms_since(&t0) >= next_say) {
+			say(a, "liveness: %u of %u frames looked at ...", *judged, r->n);
+			next_say += PROGRESS_MS;
+		}
+	}
+	return state;
+}
+
+/*
+ * Judges a matching face: live, spoof or undecided after LIVENESS_RUNS
+ * runs. The first run is the one that matched; later ones are new frames.
+ * The reason lands in the status.
+ */
+static int judge_liveness(struct mncr_face_attempt *a, struct run *r,
+			  unsigned int base, struct mncr_face_result *res)
+{
+	struct mncr_face_liveness *l = mncr_face_liveness_new(NULL);
+	int state = -ENOMEM;
+
+	snprintf(a->st.liveness_why, sizeof(a->st.liveness_why), "out of memory");
+	if (!l)
+		return state;
+	for (unsigned int k = 0; k < LIVENESS_RUNS; k++) {
+		unsigned int judged = 0;
+
+		if (k > 0) {
+			say(a, "liveness: not decided yet, %u more frames (look at the camera and blink)",
+			    r->cap);
+			state = run_capture(a, r, base + k * r->cap, false);
+			if (state < 0)
+				break;
+		}
+		state = run_liveness(a, l, r, res, &judged);
+		/* A blink lasts 0.1 to 0.3 s: a few frames at 15 fps, none at 3. */
+		say(a, "liveness: %u frames at %.1f fps, %u judged: %s%s",
+		    r->n, r->fps, judged,
+		    state < 0 ? strerror(-state) :
+		    mncr_face_liveness_state_name(state),
+		    state == MNCR_FACE_LIVENESS_PENDING && r->fps < 8 ?
+		    " (the camera is too slow to see a blink)" : "");
+		if (state != MNCR_FACE_LIVENESS_PENDING)
+			break;
+	}
+	/* The reason is the accumulator's; keep it past the free. */
+	snprintf(a->st.liveness_why, sizeof(a->st.liveness_why), "%s",
+		 mncr_face_liveness_reason(l));
+	mncr_face_liveness_free(l);
+	return state;
+}
+
+/* The camera errors that end a run, not the attempt. */
+static bool camera_gave_out(int ret)
+{
+	return ret == -ENODEV || ret == -ETIMEDOUT || ret == -EAGAIN;
+}
+
+int mncr_face_attempt_run(struct mncr_face_attempt *a, unsigned int attempt,
+			  enum mncr_flow_face_result *res)
+{
+	unsigned int k = a->o.face_frames;
+	unsigned int len = a->o.liveness_frames, base, faces = 0;
+	struct run run = { 0 };
+	struct mncr_face_result *r = NULL;
+	struct mncr_face_decision d;
+	int ret, live;
+
+	ret = load_models(a);
+	if (ret < 0)
+		return ret;
+	card_reference(a);
+	if (card_present(a) < 0)
+		return -ENOMEDIUM;
+	/* Nothing to compare a face with: no attempt, straight to the choices. */
+	if (!a->st.photo_usable) {
+		*res = MNCR_FLOW_FACE_PHOTO_UNUSABLE;
+		say(a, "no face attempt: the card photo is not usable (%s)",
+		    a->st.photo_why);
+		return 0;
+	}
+	if (len < k)
+		len = k;
+	base = (attempt - 1) * len * (LIVENESS_RUNS + 1);
+	run.img = calloc(len, sizeof(*run.img));
+	run.cap = len;
+	r = calloc(1, sizeof(*r));
+	if (!run.img || !r) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = run_capture(a, &run, base, true);
+	if (ret < 0 && !camera_gave_out(ret))
+		goto out;
+	ret = run.n ? run_match(a, &run, k, r, &faces, &d) : 0;
+	if (ret < 0)
+		goto out;
+	if (faces == 0) {
+		*res = MNCR_FLOW_FACE_NO_FACE;
+		say(a, "face attempt %u: no usable face in %u frames", attempt,
+		    run.n < k ? run.n : k);
+		goto out;
+	}
+	a->st.last_score = d.best_score;
+	say(a, "face attempt %u: %u/%u frames with a face, best score %d (threshold %d): %s",
+	    attempt, faces, run.n < k ? run.n : k, d.best_score,
+	    a->st.threshold, d.accept ? "match" : "no match");
+	if (!d.accept) {
+		*res = MNCR_FLOW_FACE_NO_MATCH;
+		goto out;
+	}
+	live = judge_liveness(a, &run, base + len, r);
+	if (live < 0 && !camera_gave_out(live)) {
+		ret = live;
+		goto out;
+	}
+	if (live != MNCR_FACE_LIVENESS_LIVE) {
+		*res = MNCR_FLOW_FACE_LIVENESS_FAIL;
+		say(a, "face attempt %u: liveness check failed (%s)", attempt,
+		    live == MNCR_FACE_LIVENESS_SPOOF ? a->st.liveness_why :
+		    live < 0 ? "the camera stopped" : "no blink or head turn seen");
+		goto out;
+	}
+	say(a, "face attempt %u: live (%s)", attempt, a->st.liveness_why);
+	*res = MNCR_FLOW_FACE_MATCH;
+out:
+	run_wipe(&run);
+	free(run.img);
+	if (r)
+		OPENSSL_cleanse(r, sizeof(*r));
+	free(r);
+	if (ret == 0 && card_present(a) < 0)
+		return -ENOMEDIUM;
+	return ret;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One face attempt against the card photo, the flow's face_attempt hook
+ * (flow_session.h) without its user interface. The card photo (券面AP,
+ * opened with 照合番号B from the card front) is the reference; live frames
+ * come from the reader's camera (camera.h), from picture files, or from
+ * the caller's frame source.
+ *
+ * An attempt takes a run of consecutive frames (liveness_frames, 2 s at
+ * 15 fps), so that a blink in it is seen. A few of them (face_frames),
+ * spread over the run, go through the whole pipeline; their templates are
+ * scored by the reader's match ioctl (the library's reference scorer when
+ * the device has no engine) and the best decides at the FMR 1e-3
+ * threshold (face_decision.h). Only a match needs the liveness check: the
+ * run's frames, in order, feed the liveness accumulator (face_liveness.h;
+ * the landmarks only, no embedding) until it says live or spoof, with up
+ * to two more runs when it cannot tell yet. Anything but "live" fails the
+ * attempt: a printed photo of the holder matches the card photo.
+ *
+ * The photo and the frames stay in memory only and are wiped; nothing
+ * about them goes anywhere but the attempt's result and the transcript
+ * lines (say). One attempt object per session and thread; no global state.
+ */
+#ifndef MNCR_FACE_ATTEMPT_H
+#define MNCR_FACE_ATTEMPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "card/apdu.h"
+#include "face/face_image.h"
+#include "face/face_pipeline.h"
+#include "flow/flow_state.h"
+
+/* Live frames from elsewhere than the reader's camera. */
+struct mncr_face_frames {
+	/*
+	 * Frame n (counting over the session) into img, which the attempt
+	 * wipes and frees. fresh: the first frame of an attempt; a source
+	 * with a queue drops what waited in it (someone else's face).
+	 * 0, or -errno with why: -ENODEV, -ETIMEDOUT and -EAGAIN end the
+	 * run with the frames it has, any other ends the attempt.
+	 */
+	int (*grab)(void *ctx, unsigned int n, bool fresh,
+		    struct mncr_face_image *img, char *why, size_t len);
+	void *ctx;
+};
+
+struct mncr_face_attempt_opts {
+	const char *models;		/* the face models' folder */
+	/* Loaded models to use instead (kept, not freed): NULL loads them. */
+	const struct mncr_face_pipeline *pipe;
+	unsigned int face_frames;	/* matched per attempt, 1..16 (0: 3) */
+	unsigned int liveness_frames;	/* a run, at least face_frames */
+	int fd;				/* the reader's node, or -1 */
+	const char *reader_node;	/* its path: finds its camera */
+	const char *const *pictures;	/* picture files instead of a camera */
+	size_t n_pictures;
+	const struct mncr_face_frames *frames;	/* or NULL */
+	/* The card for the photo (read once, on the first attempt). */
+	const struct mncr_apdu_io *io;
+	/* Optional: -ENOMEDIUM once the card is out (checked around steps). */
+	int (*card_present)(void *ctx);
+	/* Optional: one transcript line, no newline. */
+	void (*say)(void *ctx, const char *line);
+	void *ctx;			/* for card_present and say */
+};
+
+struct mncr_face_attempt_status {
+	bool photo_tried;		/* the card photo was read or tried */
+	bool photo_usable;		/* it gave a template */
+	char photo_why[160];		/* why not, when tried and not usable */
+	int32_t threshold;		/* the decision's, once the models are in */
+	int32_t last_score;		/* best score of the last scored attempt */
+	char liveness_why[96];		/* the last liveness decision's reason */
+};
+
+struct mncr_face_attempt;
+
+/* o is copied (its strings and pointers are kept). 0 or -ENOMEM. */
+int mncr_face_attempt_new(const struct mncr_face_attempt_opts *o,
+			  struct mncr_face_attempt **out);
+/* Closes the camera, frees the models it loaded, wipes the template. */
+void mncr_face_attempt_free(struct mncr_face_attempt *a);
+
+/*
+ * The reference from a picture instead of the card (any decoded photo):
+ * loads the models if needed. 0 with the photo usable or not (status), or
+ * -errno when the models cannot be loaded.
+ */
+int mncr_face_attempt_set_reference(struct mncr_face_attempt *a,
+				    const struct mncr_face_image *photo);
+
+/*
+ * One attempt (counting from 1): models, the card photo's template once
+ * per session, the frames, the decision. 0 with *res, or -errno:
+ * -ENOMEDIUM the card was removed, another when the camera or pipeline
+ * failed. PHOTO_UNUSABLE takes no frame.
+ */
+int mncr_face_attempt_run(struct mncr_face_attempt *a, unsigned int attempt,
+			  enum mncr_flow_face_result *res);
+
+const struct mncr_face_attempt_status *
+mncr_face_attempt_status(const struct mncr_face_attempt *a);
+
+#endif

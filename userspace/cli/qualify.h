@@ -2,8 +2,8 @@
 /*
  * mncr qualify: the CLI front end of the qualification flow
  * (flow_session.h). One context per run holds the reader (its node for
- * the mode, card front and match ioctls; its CCID slot over libusb for
- * the chip), the face pipeline, the people's answers (a terminal or a
+ * the mode, card front and match ioctls; its card through card_link,
+ * libusb or PC/SC, for the chip), the face attempt, the people's answers (a terminal or a
  * script on stdin) and the transcript. No global state.
  */
 #ifndef MNCR_CLI_QUALIFY_H
@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "card/apdu.h"
-#include "card/ccid.h"
+#include "card/card_link.h"
 #include "flow/face_attempt.h"
 #include "flow/flow_elig.h"
 #include "flow/flow_session.h"
@@ -62,8 +62,8 @@ struct qualify {
 
 	struct mncr_reader reader;
 	int fd;				/* the reader's node, writable */
-	struct mncr_ccid *ccid;
-	struct mncr_apdu_io io;		/* counting wrapper around the CCID */
+	struct mncr_card_link *link;	/* the card, libusb or PC/SC */
+	struct mncr_apdu_io io;		/* counting wrapper around the link */
 	uint64_t apdu_bytes;		/* command + response bytes */
 	uint64_t apdu_count;
 	uint64_t apdu_bytes_verified;	/* up to identity verified */
@@ -83,7 +83,7 @@ struct qualify {
 	bool removed;
 };
 
-/* qualify_card.c: the chip over CCID, the node's card front. */
+/* qualify_card.c: the chip over card_link, the node's card front. */
 int qualify_card_open(struct qualify *q, unsigned int wait_s);
 void qualify_card_close(struct qualify *q);
 int qualify_hook_card_kind(void *ctx, struct mncr_card_kind_info *info);

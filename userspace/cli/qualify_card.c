@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mncr qualify's card side: the chip through the reader's CCID slot
- * (libusb), the card front and the mode through the mncr node, and the
- * flow's card hooks on top (flow_card.h).
+ * mncr qualify's card side: the chip through card_link (the reader's CCID
+ * slot over libusb, or PC/SC when pcscd holds it), the card front through
+ * the mncr node, the flow's card and reader hooks on top (flow_card.h,
+ * flow_reader.h), and the transcript.
  */
 #include "qualify.h"
 #include "reader/device.h"
 #include "flow/flow_card.h"
+#include "flow/flow_reader.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,12 +16,12 @@
 
 #include <openssl/crypto.h>
 
-/* apdu.h's transmit over the CCID slot, counting what goes over the wire. */
+/* The link's transmit, counting what goes over the wire. */
 static int counted_transmit(void *ctx, const uint8_t *cmd, size_t n,
 			    uint8_t *resp, size_t *resp_len)
 {
 	struct qualify *q = ctx;
-	int ret = mncr_ccid_transmit(q->ccid, cmd, n, resp, resp_len);
+	int ret = q->link->io.transmit(q->link->io.ctx, cmd, n, resp, resp_len);
 
 	q->apdu_count++;
 	q->apdu_bytes += n + (ret == 0 ? *resp_len : 0);
@@ -28,65 +30,32 @@ static int counted_transmit(void *ctx, const uint8_t *cmd, size_t n,
 
 int qualify_card_present(struct qualify *q)
 {
-	struct mncr_info info;
-
-	if (mncr_device_info(q->fd, &info) == 0 && !info.card_present)
-		return -ENOMEDIUM;
-	return 0;
-}
-
-/* Waits up to wait_s for the card (the node's card_present). */
-static int wait_card(struct qualify *q, unsigned int wait_s)
-{
-	struct timespec t0;
-	struct mncr_event ev;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		if (qualify_card_present(q) == 0)
-			return 0;
-		if (qualify_ms_since(&t0) >= wait_s * 1000.0)
-			return -ENOMEDIUM;
-		if (mncr_device_read_event(q->fd, &ev, 200) == -ENODEV)
-			return -ENODEV;
-	}
+	return mncr_flow_reader_card_present(q->fd);
 }
 
 int qualify_card_open(struct qualify *q, unsigned int wait_s)
 {
-	uint8_t atr[MNCR_CCID_ATR_MAX];
-	size_t atr_len = 0;
-	int ret = wait_card(q, wait_s);
+	int ret = mncr_flow_reader_wait_card(q->fd, wait_s);
 
 	if (ret < 0)
 		return ret;
 	clock_gettime(CLOCK_MONOTONIC, &q->t_card);
-	ret = mncr_ccid_open(q->reader.serial, &q->ccid);
+	ret = mncr_card_link_open(MNCR_CARD_BACKEND_AUTO, q->reader.serial,
+				  &q->link);
 	if (ret < 0)
 		return ret;
-	mncr_ccid_set_timeout(q->ccid, 5000);
-	ret = mncr_ccid_power_on(q->ccid, atr, sizeof(atr), &atr_len);
-	if (ret < 0) {
-		mncr_ccid_close(q->ccid);
-		q->ccid = NULL;
-		return ret;
-	}
 	q->io = (struct mncr_apdu_io){
 		.transmit = counted_transmit,
 		.ctx = q,
-		.max_le = mncr_ccid_extended(q->ccid) ? MNCR_APDU_EXT_MAX
-						      : MNCR_APDU_SHORT_MAX,
+		.max_le = q->link->io.max_le,
 	};
 	return 0;
 }
 
 void qualify_card_close(struct qualify *q)
 {
-	if (!q->ccid)
-		return;
-	mncr_ccid_power_off(q->ccid);
-	mncr_ccid_close(q->ccid);
-	q->ccid = NULL;
+	mncr_card_link_close(q->link);
+	q->link = NULL;
 }
 
 int qualify_hook_card_kind(void *ctx, struct mncr_card_kind_info *info)
@@ -134,33 +103,21 @@ int qualify_hook_basic4(void *ctx, struct mncr_text_basic4 *out)
 int qualify_hook_reader_mode(void *ctx, unsigned int *mode)
 {
 	struct qualify *q = ctx;
-	struct mncr_mode m;
-	int ret = mncr_device_get_mode(q->fd, &m);
 
-	if (ret < 0)
-		return ret;
-	*mode = m.mode;
-	return 0;
+	return mncr_flow_reader_mode(q->fd, mode);
 }
 
 int qualify_hook_wait_removal(void *ctx)
 {
 	struct qualify *q = ctx;
-	struct mncr_event ev;
 	int ret;
 
 	/* The chip's part is over: power it off and let the slot go. */
 	qualify_card_close(q);
 	qualify_say(q, "waiting for the card to be removed ...");
-	for (;;) {
-		if (qualify_card_present(q) < 0)
-			break;
-		ret = mncr_device_read_event(q->fd, &ev, 500);
-		if (ret == -ENODEV)
-			return -ENODEV;
-		if (ret == 1 && ev.type == MNCR_EV_CARD_REMOVED)
-			break;
-	}
+	ret = mncr_flow_reader_wait_removal(q->fd);
+	if (ret < 0)
+		return ret;
 	q->removed = true;
 	qualify_say(q, "card removed");
 	return 0;

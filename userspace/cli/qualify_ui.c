@@ -6,7 +6,7 @@
  * the transcript with times, and the 申立書 files.
  */
 #include "qualify.h"
-#include "reader/device.h"
+#include "flow/flow_reader.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -102,13 +102,13 @@ static unsigned int option_by_name(const char *s, unsigned int offered)
 /* The staff chose 目視確認: switch the reader (a lease the kernel ends). */
 static void switch_visual(struct qualify *q)
 {
-	struct mncr_mode m;
 	int ret;
 
-	if (!q->o->switch_visual || q->visual_lease ||
-	    mncr_device_get_mode(q->fd, &m) < 0 || m.mode == MNCR_MODE_VISUAL)
+	if (!q->o->switch_visual || q->visual_lease)
 		return;
-	ret = mncr_device_set_mode(q->fd, MNCR_MODE_VISUAL, 0, 0);
+	ret = mncr_flow_reader_switch_visual(q->fd);
+	if (ret == 0)
+		return;
 	if (ret < 0) {
 		qualify_say(q, "reader: cannot switch to 目視確認: %s", strerror(-ret));
 		return;

@@ -9,6 +9,7 @@
 #include "card/card_collation.h"
 #include "card/card_jpki.h"
 #include "card/card_kind.h"
+#include "card/card_photo.h"
 #include "card/card_text_ap.h"
 #include "card/card_visual_ap.h"
 #include "reader/device.h"
@@ -55,12 +56,9 @@ static int read_front(struct card_cmd *c, struct mncr_card_front *front)
 	return EXIT_OK;
 }
 
-/* Opens an AP with 照合番号B through the last-try guard. */
-static int open_with_front(struct card_cmd *c, const struct mncr_card_key *key,
-			   const struct mncr_card_front *front, const char *what)
+/* What a refused 照合番号B means to the technician. */
+static int front_refused(struct card_cmd *c, int r, int tries, const char *what)
 {
-	int tries = -1, r = mncr_card_verify_front(&c->link->io, key, front, 0, &tries);
-
 	if (r == -ECANCELED) {
 		fprintf(stderr, "mncr: card: %s: one 照合番号B try left (or the count "
 			"is unknown): not used, so that the card is not locked\n", what);
@@ -77,6 +75,28 @@ static int open_with_front(struct card_cmd *c, const struct mncr_card_key *key,
 		return EXIT_FAILED;
 	}
 	return r ? card_fail(c, what, r) : EXIT_OK;
+}
+
+/* Opens an AP with 照合番号B through the last-try guard. */
+static int open_with_front(struct card_cmd *c, const struct mncr_card_key *key,
+			   const struct mncr_card_front *front, const char *what)
+{
+	int tries = -1, r = mncr_card_verify_front(&c->link->io, key, front, 0, &tries);
+
+	return front_refused(c, r, tries, what);
+}
+
+/* The 券面AP's record (photo and front fields), in card_photo's sequence. */
+static int read_visual(struct card_cmd *c, const struct mncr_card_front *front,
+		       struct mncr_visual_front *vf)
+{
+	bool opened = false;
+	int tries = -1, r = mncr_card_photo_read(&c->link->io, front, vf, &opened,
+						 &tries);
+
+	if (!opened)
+		return front_refused(c, r, tries, "券面AP");
+	return r ? card_fail(c, "reading the card face", r) : EXIT_OK;
 }
 
 struct face_data {
@@ -165,11 +185,7 @@ int card_info(struct card_cmd *c)
 		code = r ? card_fail(c, "reading 基本4情報", r) : EXIT_OK;
 	}
 	if (!code)
-		code = open_with_front(c, &mncr_card_key_visual_b, &front, "券面AP");
-	if (!code) {
-		r = mncr_visual_ap_read(&c->link->io, &d.vf);
-		code = r ? card_fail(c, "reading the card face", r) : EXIT_OK;
-	}
+		code = read_visual(c, &front, &d.vf);
 	OPENSSL_cleanse(&front, sizeof(front));
 	if (!code)
 		print_info(c, &d);
@@ -201,13 +217,10 @@ int card_photo(struct card_cmd *c)
 
 	if (code)
 		return code;
-	code = open_with_front(c, &mncr_card_key_visual_b, &front, "券面AP");
+	code = read_visual(c, &front, &vf);
 	OPENSSL_cleanse(&front, sizeof(front));
 	if (code)
 		return code;
-	r = mncr_visual_ap_read(&c->link->io, &vf);
-	if (r)
-		return card_fail(c, "reading the card face", r);
 	if (!c->pgm) {
 		code = write_file(c->output, vf.photo, vf.photo_len, NULL);
 	} else if ((r = mncr_face_image_decode(vf.photo, vf.photo_len, &img, err,

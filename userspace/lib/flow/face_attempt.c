@@ -2,10 +2,7 @@
 /* One face attempt against the card photo (face_attempt.h). */
 #include "flow/face_attempt.h"
 #include "camera/camera.h"
-#include "card/card_collation.h"
-#include "card/card_ids.h"
-#include "card/card_verify.h"
-#include "card/card_visual_ap.h"
+#include "card/card_photo.h"
 #include "face/face_decision.h"
 #include "face/face_liveness.h"
 #include "face/match.h"
@@ -185,20 +182,15 @@ static void card_reference(struct mncr_face_attempt *a)
 	struct mncr_visual_front vf = { 0 };
 	struct mncr_face_image img = { 0 };
 	char err[160] = "";
-	int tries = -1, ret;
+	int ret;
 
 	if (a->st.photo_tried)
 		return;
 	say(a, "reading the card photo (券面AP, 照合番号B from the card front) ...");
 	ret = a->o.io ? mncr_device_card_front(a->o.fd, &front) : -ENODEV;
 	if (ret == 0)
-		ret = mncr_visual_ap_select(a->o.io);
-	if (ret == 0)
-		ret = mncr_card_verify_front(a->o.io, &mncr_card_key_visual_b,
-					     &front, 0, &tries);
+		ret = mncr_card_photo_read(a->o.io, &front, &vf, NULL, NULL);
 	OPENSSL_cleanse(&front, sizeof(front));
-	if (ret == 0)
-		ret = mncr_visual_ap_read(a->o.io, &vf);
 	if (ret == 0)
 		ret = mncr_face_image_decode(vf.photo, vf.photo_len, &img, err,
 					     sizeof(err));

@@ -3,7 +3,9 @@
 #   make            module (against KDIR) and userspace programs
 #   make deps       install every Debian package the build and tests need
 #   make check      deps, build, unit tests (plain and ASan/UBSan), lint, VM tests
-#   make install    module, udev rules, programs
+#   make install    module, udev rules, programs, libmncr (library, headers, .pc)
+#   make install-lib libmncr only (no root side effects; DESTDIR= stages it)
+#   make example    examples/appliance.c against a staged install-lib
 
 KVER ?= $(shell tests/vm/kernel-version)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -19,11 +21,11 @@ EVENT_LIBS := $(shell pkg-config --libs libevent_openssl libevent_pthreads 2>/de
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS := $(PKG_LIBS) -lm -lpthread
-CPPFLAGS := -D_GNU_SOURCE -Iinclude/uapi -Iuserspace/lib $(PKG_CFLAGS)
+CPPFLAGS := -D_GNU_SOURCE -Iinclude -Iinclude/uapi -Iuserspace/lib $(PKG_CFLAGS)
 
 # libmncr, one folder per layer; the card emulator (emul/, for the simulator
 # and the tests) is an archive of its own, not in the production library.
-LIB_LAYERS := util reader card face camera elig flow
+LIB_LAYERS := util reader card face camera elig flow api
 LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard userspace/lib/$(d)/*.c))
 EMUL_SRC := $(wildcard userspace/lib/emul/*.c)
 CLI_SRC := $(wildcard userspace/cli/*.c)
@@ -34,6 +36,13 @@ BENCH_SRC := $(wildcard tests/bench/*.c)
 ITEST_SRC := $(wildcard tests/integration/*.c)
 
 LIB := $(O)/libmncr.a
+# The shared library exports only include/mncr/'s functions (the version
+# script); libmncr.a keeps every symbol for the tools and tests that use
+# internals.
+VERSION := 0.1.0
+SONAME := libmncr.so.0
+LIB_SO := $(O)/libmncr.so.$(VERSION)
+LIB_MAP := userspace/lib/libmncr.map
 LIB_EMUL := $(O)/libmncr-emul.a
 PROGRAMS := $(O)/mncr $(O)/mncr-sim $(if $(SVC_SRC),$(O)/mncr-eligd)
 UNIT := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
@@ -45,7 +54,7 @@ PO_SRC := $(wildcard po/*.po)
 MO := $(PO_SRC:po/%.po=$(O)/locale/%/LC_MESSAGES/mncr.mo)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
-	fuzz accuracy bench-face bench-flow demo install clean check-debug check-kernels \
+	fuzz accuracy bench-face bench-flow demo install install-lib example clean check-debug check-kernels \
 	stress fuzz-ioctl dkms-install check-fresh
 
 all: module userspace
@@ -54,9 +63,9 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod W=1 modules
 
-userspace: $(LIB) $(LIB_EMUL) $(PROGRAMS) $(MO)
+userspace: $(LIB) $(LIB_SO) $(LIB_EMUL) $(PROGRAMS) $(MO)
 
-tests: $(UNIT) $(UNIT_ASAN) $(BENCH) $(ITEST)
+tests: $(UNIT) $(UNIT_ASAN) $(BENCH) $(ITEST) $(O)/examples/appliance
 
 # Each object's header dependencies, as the compiler saw them (-MMD), with
 # an empty rule per header (-MP) so a deleted or moved header is no error.
@@ -66,6 +75,12 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
+# The shared library's objects: position-independent, hidden but for
+# MNCR_PUBLIC.
+$(O)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden $(DEPFLAGS) -c -o $@ $<
+
 $(O)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) $(DEPFLAGS) -c -o $@ $<
@@ -74,6 +89,14 @@ $(O)/asan/%.o: %.c
 $(LIB): $(LIB_SRC:%.c=$(O)/%.o)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+$(LIB_SO): $(LIB_SRC:%.c=$(O)/pic/%.o) $(LIB_MAP)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIB_MAP) \
+		-Wl,-z,defs -o $@ $(filter %.o,$^) $(LDLIBS)
+	ln -sf $(notdir $@) $(O)/$(SONAME)
+	ln -sf $(SONAME) $(O)/libmncr.so
+
+$(O)/libmncr.so.0 $(O)/libmncr.so: $(LIB_SO)
 
 $(O)/asan/libmncr.a: $(LIB_SRC:%.c=$(O)/asan/%.o)
 	rm -f $@
@@ -91,8 +114,11 @@ $(O)/locale/%/LC_MESSAGES/mncr.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt -c -o $@ $<
 
-$(O)/mncr: $(CLI_SRC:%.c=$(O)/%.o) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+# mncr links libmncr.so for the public API (qualify); the technician
+# commands use internals the .so hides, so libmncr.a comes after it.
+$(O)/mncr: $(CLI_SRC:%.c=$(O)/%.o) $(LIB_SO) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) -L$(O) -lmncr -Wl,-rpath,'$$ORIGIN' \
+		$(LIB) $(LDLIBS)
 
 $(O)/mncr-sim: $(SIM_SRC:%.c=$(O)/%.o) $(LIB_EMUL) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -222,8 +248,39 @@ CPPFLAGS += -DLOCALEDIR='"$(PREFIX)/share/locale"'
 # Where make install puts tests/faces, for an installed mncr-sim.
 CPPFLAGS += -DMNCR_FACES_DIR='"$(PREFIX)/share/mncr/faces"'
 
+# libmncr: the .so and its links, include/mncr/, the .pc (Requires.private:
+# the pkg-config packages the library links). Multiarch libdir on Debian.
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBDIR ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+INCLUDEDIR ?= $(PREFIX)/include
+install-lib: $(LIB_SO)
+	install -D -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(notdir $(LIB_SO))
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmncr.so
+	install -D -m 0644 -t $(DESTDIR)$(INCLUDEDIR)/mncr include/mncr/*.h
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@REQUIRES@|$(PKGS)|' userspace/lib/libmncr.pc.in \
+	    >$(DESTDIR)$(LIBDIR)/pkgconfig/mncr.pc
+
+# examples/appliance.c built as a vendor would: against a staged
+# install-lib, with only pkg-config's flags.
+STAGE := $(CURDIR)/$(O)/stage
+example: $(O)/examples/appliance
+$(O)/examples/appliance: examples/appliance.c $(LIB_SO) include/mncr/*.h \
+		userspace/lib/libmncr.pc.in
+	rm -rf $(STAGE)
+	$(MAKE) --no-print-directory install-lib DESTDIR=$(STAGE) PREFIX=/usr
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -o $@ $< \
+		$$(PKG_CONFIG_SYSROOT_DIR=$(STAGE) \
+		   PKG_CONFIG_LIBDIR=$(STAGE)/usr/lib/$(MULTIARCH)/pkgconfig:$(STAGE)/usr/lib/pkgconfig \
+		   pkg-config --cflags --libs mncr) \
+		-Wl,-rpath,'$$ORIGIN/../stage/usr/lib/$(MULTIARCH)'
+
 # DESTDIR=DIR stages everything under DIR (no group, no udev reload).
-install: all
+install: all install-lib
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	depmod -b $(or $(DESTDIR),/) $(KVER)
 	install -D -m 0644 udev/60-mncr.rules $(DESTDIR)/etc/udev/rules.d/60-mncr.rules
@@ -240,16 +297,18 @@ install: all
 	$(if $(DESTDIR),,getent group mncr >/dev/null || groupadd --system mncr)
 	$(if $(DESTDIR),,udevadm control --reload 2>/dev/null || true)
 	$(if $(DESTDIR),,systemctl daemon-reload 2>/dev/null || true)
+	$(if $(DESTDIR),,ldconfig)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod clean
-	rm -rf $(O)/tests $(O)/asan $(O)/userspace $(O)/bench $(O)/itest $(O)/locale $(LIB) $(LIB_EMUL) $(PROGRAMS)
+	rm -rf $(O)/tests $(O)/asan $(O)/pic $(O)/userspace $(O)/bench $(O)/itest $(O)/locale \
+		$(O)/stage $(O)/examples $(LIB) $(LIB_EMUL) $(LIB_SO) $(O)/libmncr.so* $(PROGRAMS)
 
 # The header dependencies -MMD wrote next to each object. An object built
 # before there were .d files has none: it is built again, once.
 ALL_SRC := $(LIB_SRC) $(EMUL_SRC) $(CLI_SRC) $(SIM_SRC) $(SVC_SRC) $(UNIT_SRC) $(BENCH_SRC) $(ITEST_SRC)
-ALL_OBJ := $(ALL_SRC:%.c=$(O)/%.o) $(ALL_SRC:%.c=$(O)/asan/%.o)
+ALL_OBJ := $(ALL_SRC:%.c=$(O)/%.o) $(ALL_SRC:%.c=$(O)/asan/%.o) $(LIB_SRC:%.c=$(O)/pic/%.o)
 $(foreach o,$(wildcard $(ALL_OBJ)),$(if $(wildcard $(o:.o=.d)),,$(eval $(o): FORCE)))
 .PHONY: FORCE
 FORCE:

@@ -32,6 +32,8 @@ struct cli {
 
 /* Finds the selected reader; prints why not and returns an exit code. */
 int cli_find_reader(const struct cli *cli, struct mncr_reader *r);
+/* Prints why the node did not open (err); returns the exit code. */
+int cli_open_failed(const char *node, bool writable, int err);
 /* Opens its node; prints why not and returns -exit code on failure. */
 int cli_open_reader(const struct mncr_reader *r, bool writable);
 /* Prints one event as a line of text or JSON. */

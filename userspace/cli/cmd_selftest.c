@@ -5,10 +5,11 @@
  * the face models, and the eligibility service (a challenge fetched over
  * mutual TLS). One line per check, or JSON; exit 0 when none failed.
  */
-#include "qualify.h"
 #include "cli.h"
 #include "reader/device.h"
+#include "card/ccid.h"
 #include "camera/camera.h"
+#include "face/face_pipeline.h"
 #include "elig/elig_client.h"
 #include "util/json_write.h"
 
@@ -17,9 +18,30 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum verdict { OK, FAIL, SKIP };
+
+/* What the checks need of mncr qualify's options. */
+struct selftest_opts {
+	const char *service;		/* HOST:PORT */
+	const char *service_name;
+	const char *service_ca;
+	const char *cert;
+	const char *key;
+	const char *models;
+};
+
+/* Milliseconds since t (CLOCK_MONOTONIC). */
+static double ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - t->tv_nsec) / 1e6;
+}
 
 struct checks {
 	struct cli *cli;
@@ -145,10 +167,10 @@ static void check_models(struct checks *c, const char *dir)
 	}
 	mncr_face_pipeline_free(p);
 	result(c, "models", OK, "%s: detector, landmarks, recognition loaded, checksums good (%.0f ms)",
-	       dir, qualify_ms_since(&t0));
+	       dir, ms_since(&t0));
 }
 
-static void check_service(struct checks *c, const struct qualify_opts *o)
+static void check_service(struct checks *c, const struct selftest_opts *o)
 {
 	struct mncr_elig_client_config cfg = { 0 };
 	struct mncr_elig_challenge ch;
@@ -188,7 +210,7 @@ static void check_service(struct checks *c, const struct qualify_opts *o)
 		       mncr_elig_status_name(st), err.message);
 	else
 		result(c, "service", OK, "%s answers over mutual TLS 1.3 (challenge in %.0f ms)",
-		       o->service, qualify_ms_since(&t0));
+		       o->service, ms_since(&t0));
 }
 
 int cmd_selftest(struct cli *cli, int argc, char **argv)
@@ -205,7 +227,7 @@ int cmd_selftest(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct qualify_opts o = {
+	struct selftest_opts o = {
 		.service = getenv("MNCR_SERVICE"),
 		.service_ca = getenv("MNCR_SERVICE_CA"),
 		.cert = getenv("MNCR_READER_CERT"),

@@ -79,17 +79,20 @@ int cli_find_reader(const struct cli *cli, struct mncr_reader *r)
 	}
 }
 
+int cli_open_failed(const char *node, bool writable, int err)
+{
+	fprintf(stderr, "mncr: cannot open %s%s: %s\n", node,
+		writable ? " for writing" : "", strerror(-err));
+	if (err == -EACCES)
+		fprintf(stderr, "mncr: members of group 'mncr' may use the reader\n");
+	return cli_exit_for(err);
+}
+
 int cli_open_reader(const struct mncr_reader *r, bool writable)
 {
 	int fd = mncr_device_open(r->node, writable);
 
-	if (fd >= 0)
-		return fd;
-	fprintf(stderr, "mncr: cannot open %s%s: %s\n", r->node,
-		writable ? " for writing" : "", strerror(-fd));
-	if (fd == -EACCES)
-		fprintf(stderr, "mncr: members of group 'mncr' may use the reader\n");
-	return -cli_exit_for(fd);
+	return fd >= 0 ? fd : -cli_open_failed(r->node, writable, fd);
 }
 
 int main(int argc, char **argv)

@@ -437,8 +437,9 @@ int mncr_face_attempt_run(struct mncr_face_attempt *a, unsigned int attempt,
 	if (ret < 0)
 		return ret;
 	card_reference(a);
-	if (card_present(a) < 0)
-		return -ENOMEDIUM;
+	ret = card_present(a);
+	if (ret < 0)
+		return ret;
 	/* Nothing to compare a face with: no attempt, straight to the choices. */
 	if (!a->st.photo_usable) {
 		*res = MNCR_FLOW_FACE_PHOTO_UNUSABLE;
@@ -496,7 +497,7 @@ out:
 	if (r)
 		OPENSSL_cleanse(r, sizeof(*r));
 	free(r);
-	if (ret == 0 && card_present(a) < 0)
-		return -ENOMEDIUM;
+	if (ret == 0)
+		ret = card_present(a);
 	return ret;
 }

@@ -60,7 +60,10 @@ struct mncr_face_attempt_opts {
 	const struct mncr_face_frames *frames;	/* or NULL */
 	/* The card for the photo (read once, on the first attempt). */
 	const struct mncr_apdu_io *io;
-	/* Optional: -ENOMEDIUM once the card is out (checked around steps). */
+	/*
+	 * Optional: -ENOMEDIUM once the card is out, -ECANCELED to stop
+	 * (checked around steps; the attempt returns it).
+	 */
 	int (*card_present)(void *ctx);
 	/* Optional: one transcript line, no newline. */
 	void (*say)(void *ctx, const char *line);

@@ -5,6 +5,7 @@
 #include "util/clock_ms.h"
 
 #include <errno.h>
+#include <limits.h>
 
 #include <linux/mncr.h>
 
@@ -17,36 +18,48 @@ int mncr_flow_reader_card_present(int fd)
 	return 0;
 }
 
-int mncr_flow_reader_wait_card(int fd, unsigned int wait_s)
+int mncr_flow_reader_wait_slot(int fd, bool want_card, int timeout_ms,
+			       const atomic_int *stop)
 {
 	uint64_t t0 = mncr_now_ms();
 	struct mncr_event ev;
+	int ret, wait;
 
 	for (;;) {
-		if (mncr_flow_reader_card_present(fd) == 0)
+		if ((mncr_flow_reader_card_present(fd) == 0) == want_card)
 			return 0;
-		if (mncr_now_ms() - t0 >= wait_s * 1000ULL)
-			return -ENOMEDIUM;
+		if (stop && atomic_load(stop))
+			return -ECANCELED;
+		wait = 200;
+		if (timeout_ms >= 0) {
+			uint64_t spent = mncr_now_ms() - t0;
+
+			if (spent >= (uint64_t)timeout_ms)
+				return -ETIMEDOUT;
+			if ((uint64_t)timeout_ms - spent < 200)
+				wait = (int)((uint64_t)timeout_ms - spent);
+		}
 		/* An event or 200 ms, whichever first: then look again. */
-		if (mncr_device_read_event(fd, &ev, 200) == -ENODEV)
+		ret = mncr_device_read_event(fd, &ev, wait);
+		if (ret == -ENODEV)
 			return -ENODEV;
+		if (ret == 1 && !want_card && ev.type == MNCR_EV_CARD_REMOVED)
+			return 0;
 	}
+}
+
+int mncr_flow_reader_wait_card(int fd, unsigned int wait_s)
+{
+	int ret = mncr_flow_reader_wait_slot(fd, true,
+					     wait_s > INT_MAX / 1000 ? INT_MAX :
+					     (int)wait_s * 1000, NULL);
+
+	return ret == -ETIMEDOUT ? -ENOMEDIUM : ret;
 }
 
 int mncr_flow_reader_wait_removal(int fd)
 {
-	struct mncr_event ev;
-	int ret;
-
-	for (;;) {
-		if (mncr_flow_reader_card_present(fd) < 0)
-			return 0;
-		ret = mncr_device_read_event(fd, &ev, 500);
-		if (ret == -ENODEV)
-			return -ENODEV;
-		if (ret == 1 && ev.type == MNCR_EV_CARD_REMOVED)
-			return 0;
-	}
+	return mncr_flow_reader_wait_slot(fd, false, -1, NULL);
 }
 
 int mncr_flow_reader_mode(int fd, unsigned int *mode)

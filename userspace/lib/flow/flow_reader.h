@@ -8,6 +8,9 @@
 #ifndef MNCR_FLOW_READER_H
 #define MNCR_FLOW_READER_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
+
 /* -ENOMEDIUM when the node says the card is out, else 0 (also on error). */
 int mncr_flow_reader_card_present(int fd);
 
@@ -22,6 +25,14 @@ int mncr_flow_reader_wait_card(int fd, unsigned int wait_s);
  * session ends only then), 0, or -ENODEV when the reader is gone.
  */
 int mncr_flow_reader_wait_removal(int fd);
+
+/*
+ * Waits until the slot is full (want_card) or empty, up to timeout_ms
+ * (-1: no limit), looking at *stop (NULL: none) at least every 200 ms:
+ * 0, -ETIMEDOUT, -ENODEV (the reader is gone), -ECANCELED (*stop set).
+ */
+int mncr_flow_reader_wait_slot(int fd, bool want_card, int timeout_ms,
+			       const atomic_int *stop);
 
 /* reader_mode hook: MNCR_MODE_AUTO or MNCR_MODE_VISUAL in *mode. */
 int mncr_flow_reader_mode(int fd, unsigned int *mode);

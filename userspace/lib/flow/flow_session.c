@@ -320,6 +320,11 @@ int mncr_flow_session_step(struct mncr_flow_session *s)
 		ev.type = s->flow.state == MNCR_FLOW_FINISH ?
 			  MNCR_FLOW_EV_CARD_REMOVED : MNCR_FLOW_EV_ERROR;
 		ev.err = -ELOOP;
+	} else if (s->stop && atomic_load(s->stop) &&
+		   !mncr_flow_finished(&s->flow) &&
+		   s->flow.state != MNCR_FLOW_WAIT_CARD) {
+		/* Stopped from outside: cancel instead of the next hook. */
+		ev.type = MNCR_FLOW_EV_CANCEL;
 	} else {
 		act(s, &ev);
 	}

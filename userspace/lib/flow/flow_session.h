@@ -22,6 +22,7 @@
 #ifndef MNCR_FLOW_SESSION_H
 #define MNCR_FLOW_SESSION_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -105,6 +106,12 @@ struct mncr_flow_session {
 	unsigned int steps;
 	int audit_err;			/* first failed append, or 0 */
 	char pin[MNCR_FLOW_PIN_MAX];	/* between entry and VERIFY only */
+	/*
+	 * Optional, set after init: once *stop is non-zero, the next step
+	 * before the result is a cancel (another thread or a signal handler
+	 * sets it; hooks that block look at it too).
+	 */
+	const atomic_int *stop;
 };
 
 /*

@@ -275,7 +275,7 @@ $(O)/examples/appliance: examples/appliance.c $(LIB_SO) include/mncr/*.h \
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -Wall -Wextra -Werror -o $@ $< \
 		$$(PKG_CONFIG_SYSROOT_DIR=$(STAGE) \
-		   PKG_CONFIG_LIBDIR=$(STAGE)/usr/lib/$(MULTIARCH)/pkgconfig:$(STAGE)/usr/lib/pkgconfig \
+		   PKG_CONFIG_PATH=$(STAGE)/usr/lib/$(MULTIARCH)/pkgconfig:$(STAGE)/usr/lib/pkgconfig \
 		   pkg-config --cflags --libs mncr) \
 		-Wl,-rpath,'$$ORIGIN/../stage/usr/lib/$(MULTIARCH)'
 

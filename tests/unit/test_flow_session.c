@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,7 @@ struct sess {
 	bool msg_seen[MNCR_MSG_COUNT];
 	struct mncr_flow_session *session;
 	bool pin_buffer_was_session;
+	atomic_int *stop_in_face;	/* the face hook sets it (a cancel) */
 };
 
 static void saw(struct sess *t, const struct mncr_flow_prompt *p)
@@ -114,6 +116,8 @@ static int h_face(void *ctx, unsigned int attempt, enum mncr_flow_face_result *r
 
 	assert_int_equal(attempt, t->face_calls + 1);
 	t->face_calls++;
+	if (t->stop_in_face)
+		atomic_store(t->stop_in_face, 1);
 	if (t->face_error)
 		return t->face_error;
 	assert_true(t->face_calls <= t->n_faces);
@@ -969,6 +973,68 @@ static void test_audit_failure_stops(void **state)
 	assert_int_equal(t->face_calls, 0);
 }
 
+/* Runs with s->stop: a cancel from outside, as mncr_qualify_cancel(). */
+static int run_stoppable(struct sess *t, struct mncr_flow_session *s,
+			 atomic_int *stop)
+{
+	struct mncr_flow_config cfg;
+
+	mncr_flow_config_default(&cfg, MNCR_ELIG_SITE_CLINIC);
+	assert_int_equal(mncr_flow_session_init(s, &cfg, &hooks, t, t->audit), 0);
+	t->session = s;
+	s->stop = stop;
+	return mncr_flow_session_run(s);
+}
+
+/*
+ * Stopped while the face attempt ran: the face still matched, but the
+ * next step is a cancel, recorded; no consent or query, then the wait for
+ * removal as after any result.
+ */
+static void test_stop_between_steps(void **state)
+{
+	struct sess *t = *state;
+	struct mncr_flow_session s;
+	atomic_int stop;
+	char *log;
+
+	card(t, "pinless");
+	faces(t, 0, 0, true);
+	answer(t, MNCR_FLOW_ELIG_OK, MNCR_ELIG_VALID, "030");
+	atomic_init(&stop, 0);
+	t->stop_in_face = &stop;
+	assert_int_equal(run_stoppable(t, &s, &stop), 0);
+	assert_int_equal(s.flow.state, MNCR_FLOW_ENDED);
+	assert_int_equal(s.flow.outcome, MNCR_FLOW_OUT_CANCELLED);
+	assert_int_equal(t->face_calls, 1);
+	assert_int_equal(t->consent_calls, 0);
+	assert_int_equal(t->query_calls, 0);
+	assert_int_equal(t->removals, 1);
+	log = audit_text(t);
+	assert_non_null(strstr(log, "\"event\":\"qualify.cancel\",\"state\":\"consent\""));
+	free(log);
+}
+
+/* Stopped before the run: the start is recorded, then the cancel at once. */
+static void test_stop_before_run(void **state)
+{
+	struct sess *t = *state;
+	struct mncr_flow_session s;
+	atomic_int stop;
+	char *log;
+
+	card(t, "pinless");
+	atomic_init(&stop, 1);
+	assert_int_equal(run_stoppable(t, &s, &stop), 0);
+	assert_int_equal(s.flow.outcome, MNCR_FLOW_OUT_CANCELLED);
+	assert_int_equal(t->face_calls, 0);
+	assert_int_equal(t->removals, 1);
+	log = audit_text(t);
+	assert_non_null(strstr(log, "\"event\":\"qualify.start\""));
+	assert_non_null(strstr(log, "\"event\":\"qualify.cancel\",\"state\":\"read_kind\""));
+	free(log);
+}
+
 static void test_init_checks(void **state)
 {
 	struct sess *t = *state;
@@ -1013,6 +1079,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_case11_photo_unusable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_failure_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_between_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_before_run, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, fx_setup, fx_teardown);

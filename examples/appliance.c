@@ -53,7 +53,7 @@ static const char *take(struct answers *a)
 static void transcript(void *ctx, double ms, const char *line)
 {
 	(void)ctx;
-	fprintf(stderr, "[%8.1f ms] %s\n", ms, line);
+	fprintf(stderr, "[%7.3f] %s\n", ms / 1e3, line);
 }
 
 static void show(void *ctx, const struct mncr_qualify_prompt *p)

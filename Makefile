@@ -54,7 +54,8 @@ PO_SRC := $(wildcard po/*.po)
 MO := $(PO_SRC:po/%.po=$(O)/locale/%/LC_MESSAGES/mncr.mo)
 
 .PHONY: all module userspace tests deps check check-unit check-vm lint bench \
-	fuzz accuracy bench-face bench-flow demo install install-lib example clean check-debug check-kernels \
+	fuzz accuracy bench-face bench-flow bench-flow-native demo install install-lib example clean \
+	check-debug check-kernels \
 	stress fuzz-ioctl dkms-install check-fresh
 
 all: module userspace
@@ -148,6 +149,14 @@ $(O)/bench/%: $(O)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# The native flow benchmark runs the simulator's card and scene in-process.
+FLOW_NATIVE_SIM := ccid_card face_source log scene scene_assets card_profile \
+	card_profiles card_profile_file
+$(O)/bench/flow_native: $(O)/tests/bench/flow_native.o \
+		$(FLOW_NATIVE_SIM:%=$(O)/userspace/sim/%.o) $(LIB_EMUL) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 $(O)/itest/%: $(O)/tests/integration/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -182,6 +191,15 @@ bench-face: $(O)/bench/face_pipeline_bench $(O)/bench/face_bench
 FLOW_RUNS ?= 3
 bench-flow: all tests
 	$(VM_RUN) -- tests/bench/flow_bench.sh $(FLOW_RUNS)
+
+# The same flow on the host, no VM, on one core (figures only): libmncr's
+# session, face attempt and eligibility client over the card emulator
+# in-process, the simulator's scene, mncr-eligd on loopback with mutual
+# TLS. make bench-flow-native [FLOW_RUNS=N]; runs are cheap here: 10 unless
+# FLOW_RUNS is given.
+bench-flow-native: $(O)/bench/flow_native $(O)/mncr-eligd
+	taskset -c 0 $(O)/bench/flow_native \
+		$(if $(filter command line environment,$(origin FLOW_RUNS)),$(FLOW_RUNS),10)
 
 # The simulated reader end to end in the test bed: make demo [SCENARIO=1-8|NAME].
 SCENARIO ?= 2

@@ -5,7 +5,8 @@
  * frame, frames without a face give NO_FACE, a printed photo of the holder
  * (the same still picture in every frame) matches but fails liveness, the
  * camera's errors end the run or the attempt, a removed card ends it, and
- * the first frame of an attempt is asked fresh. Needs the models
+ * the first frame of an attempt is asked fresh; the card photo is read from
+ * the card emulator with the caller's card front. Needs the models
  * ($MNCR_MODELS, default build/models) and tests/faces/eileen_collins.png;
  * those tests skip without them.
  */
@@ -19,7 +20,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "face/face_jp2.h"
 #include "flow/face_attempt.h"
+#include "test_card_fixture.h"
 
 #define HOLDER "tests/faces/eileen_collins.png"
 
@@ -35,6 +38,8 @@ static struct mncr_face_image holder, blank;
 
 struct script {
 	const struct mncr_face_image *frame;	/* copied into every grab */
+	struct fx *card;		/* the card front's, for card_front */
+	unsigned int fronts;		/* card_front calls */
 	int fail;			/* -errno from the first grab on, or 0 */
 	unsigned int grabs, fresh, first_fresh_at;
 	bool card_out;
@@ -63,6 +68,15 @@ static int grab(void *ctx, unsigned int n, bool fresh,
 static int card_present(void *ctx)
 {
 	return ((struct script *)ctx)->card_out ? -ENOMEDIUM : 0;
+}
+
+static int card_front(void *ctx, struct mncr_card_front *front)
+{
+	struct script *s = ctx;
+
+	s->fronts++;
+	fx_front(s->card, front);
+	return 0;
 }
 
 static void say(void *ctx, const char *line)
@@ -251,6 +265,68 @@ static void test_card_removed_ends_attempt(void **state)
 	mncr_face_attempt_free(a);
 }
 
+/*
+ * The card photo from the chip: the emulated card holds the holder's
+ * picture as JPEG 2000 (as the simulator makes it), 照合番号B comes from
+ * the caller's card front, and the photo is read once per session.
+ */
+static void test_card_photo_with_callers_front(void **state)
+{
+	struct script s = { .frame = &holder };
+	struct mncr_face_attempt_opts o = {
+		.pipe = pl, .face_frames = 2, .liveness_frames = 3, .fd = -1,
+		.frames = &frames, .card_front = card_front,
+		.card_present = card_present, .say = say, .ctx = &s,
+	};
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_image crop = { 0 };
+	struct mncr_face_attempt *a = NULL;
+	void *fxs = NULL;
+	unsigned int commands;
+	uint8_t *jp2 = NULL;
+	size_t jp2_len = 0;
+
+	(void)state;
+	NEED_MODELS();
+	assert_int_equal(fx_setup(&fxs), 0);
+	s.card = fxs;
+	assert_int_equal(mncr_face_passport_crop(&holder, 150, 180, &crop), 0);
+	assert_int_equal(mncr_face_jp2_encode(&crop, 8, &jp2, &jp2_len), 0);
+	assert_int_equal(fx_profile(s.card, "pinless"), 0);
+	s.card->profile.photo = jp2;
+	s.card->profile.photo_len = jp2_len;
+	assert_int_equal(fx_start(s.card), 0);
+	o.io = &s.card->io;
+	frames.ctx = &s;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), 0);
+	assert_int_equal(s.fronts, 1);
+	assert_true(s.card->commands > 0);
+	assert_true(mncr_face_attempt_status(a)->photo_usable);
+	assert_non_null(strstr(s.transcript, "card photo: face found, template made"));
+	/* The still holder matches the chip's photo; it does not blink. */
+	assert_int_equal(res, MNCR_FLOW_FACE_LIVENESS_FAIL);
+	commands = s.card->commands;
+	assert_int_equal(mncr_face_attempt_run(a, 2, &res), 0);
+	assert_int_equal(s.fronts, 1);
+	assert_int_equal(s.card->commands, commands);
+	mncr_face_attempt_free(a);
+
+	/* Without the hook the front comes from the node: there is none. */
+	memset(s.transcript, 0, sizeof(s.transcript));
+	o.card_front = NULL;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), 0);
+	assert_int_equal(res, MNCR_FLOW_FACE_PHOTO_UNUSABLE);
+	assert_int_equal(s.card->commands, commands);
+	mncr_face_attempt_free(a);
+
+	fx_teardown(&fxs);
+	mncr_face_image_free(&crop);
+	free(jp2);
+}
+
 /* Models that are not there: the attempt fails and says why. */
 static void test_no_models(void **state)
 {
@@ -286,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_camera_error_ends_attempt),
 		cmocka_unit_test(test_camera_timeout_is_no_face),
 		cmocka_unit_test(test_card_removed_ends_attempt),
+		cmocka_unit_test(test_card_photo_with_callers_front),
 		cmocka_unit_test(test_no_models),
 	};
 

@@ -27,6 +27,8 @@ const char *mncr_card_backend_name(enum mncr_card_backend b)
 		return "usb";
 	case MNCR_CARD_BACKEND_PCSC:
 		return "pcsc";
+	case MNCR_CARD_BACKEND_CALLER:
+		return "caller";
 	default:
 		return "auto";
 	}
@@ -73,9 +75,12 @@ static int open_pcsc(const char *serial, struct mncr_card_link *l)
 int mncr_card_link_open(enum mncr_card_backend backend, const char *serial,
 			struct mncr_card_link **link)
 {
-	struct mncr_card_link *l = calloc(1, sizeof(*l));
+	struct mncr_card_link *l;
 	int r;
 
+	if (backend == MNCR_CARD_BACKEND_CALLER)
+		return -EINVAL;		/* that link is made by _wrap() */
+	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
 	l->backend = backend == MNCR_CARD_BACKEND_PCSC ? MNCR_CARD_BACKEND_PCSC :
@@ -95,6 +100,25 @@ int mncr_card_link_open(enum mncr_card_backend backend, const char *serial,
 	return 0;
 }
 
+int mncr_card_link_wrap(const struct mncr_apdu_io *io, const uint8_t *atr,
+			size_t atr_len, struct mncr_card_link **link)
+{
+	struct mncr_card_link *l;
+
+	if (!io || !io->transmit || atr_len > sizeof(l->atr) || (atr_len && !atr))
+		return -EINVAL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->backend = MNCR_CARD_BACKEND_CALLER;
+	l->io = *io;
+	if (atr_len)
+		memcpy(l->atr, atr, atr_len);
+	l->atr_len = atr_len;
+	*link = l;
+	return 0;
+}
+
 void mncr_card_link_close(struct mncr_card_link *l)
 {
 	if (!l)
@@ -102,7 +126,7 @@ void mncr_card_link_close(struct mncr_card_link *l)
 	if (l->backend == MNCR_CARD_BACKEND_USB) {
 		mncr_ccid_power_off(l->impl);
 		mncr_ccid_close(l->impl);
-	} else {
+	} else if (l->backend == MNCR_CARD_BACKEND_PCSC) {
 		mncr_pcsc_close(l->impl);
 	}
 	free(l);

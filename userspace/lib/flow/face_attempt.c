@@ -187,7 +187,12 @@ static void card_reference(struct mncr_face_attempt *a)
 	if (a->st.photo_tried)
 		return;
 	say(a, "reading the card photo (券面AP, 照合番号B from the card front) ...");
-	ret = a->o.io ? mncr_device_card_front(a->o.fd, &front) : -ENODEV;
+	if (!a->o.io)
+		ret = -ENODEV;
+	else if (a->o.card_front)
+		ret = a->o.card_front(a->o.ctx, &front);
+	else
+		ret = mncr_device_card_front(a->o.fd, &front);
 	if (ret == 0)
 		ret = mncr_card_photo_read(a->o.io, &front, &vf, NULL, NULL);
 	OPENSSL_cleanse(&front, sizeof(front));

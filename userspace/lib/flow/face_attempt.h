@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/mncr.h>
+
 #include "card/apdu.h"
 #include "face/face_image.h"
 #include "face/face_pipeline.h"
@@ -61,13 +63,18 @@ struct mncr_face_attempt_opts {
 	/* The card for the photo (read once, on the first attempt). */
 	const struct mncr_apdu_io *io;
 	/*
+	 * Optional: the card front for 照合番号B, from elsewhere than the
+	 * node fd (a card emulator's, in a test or benchmark). 0 or -errno.
+	 */
+	int (*card_front)(void *ctx, struct mncr_card_front *front);
+	/*
 	 * Optional: -ENOMEDIUM once the card is out, -ECANCELED to stop
 	 * (checked around steps; the attempt returns it).
 	 */
 	int (*card_present)(void *ctx);
 	/* Optional: one transcript line, no newline. */
 	void (*say)(void *ctx, const char *line);
-	void *ctx;			/* for card_present and say */
+	void *ctx;			/* for card_front, card_present, say */
 };
 
 struct mncr_face_attempt_status {

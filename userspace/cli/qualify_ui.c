@@ -6,6 +6,7 @@
  * the transcript with times, and the 申立書 files.
  */
 #include "qualify.h"
+#include "flow/claim_pdf.h"
 #include "flow/flow_reader.h"
 
 #include <errno.h>

@@ -108,7 +108,7 @@ static bool card_ok(struct job *j)
 	} refusal[MNCR_CERT_VERDICT_COUNT] = {
 		[MNCR_CERT_MALFORMED] = { "bad_request", 400 },
 		[MNCR_CERT_EXPIRED] = { "cert_expired", 403 },
-		/* The service has no answer of its own for it. */
+		/* No code of its own in the protocol: untrusted, as ever. */
 		[MNCR_CERT_NOT_YET_VALID] = { "cert_untrusted", 403 },
 		[MNCR_CERT_REVOKED] = { "cert_revoked", 403 },
 		[MNCR_CERT_UNTRUSTED] = { "cert_untrusted", 403 },

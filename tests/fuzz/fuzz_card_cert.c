@@ -98,7 +98,7 @@ static int verdict_in(const uint8_t *der, size_t len, const uint8_t *mid,
 
 	memset(why, 0xa5, sizeof(why));
 	v = mncr_cert_verify(der, len, mid, mid_n, &t, why, sizeof(why));
-	check(v == -ENOMEM || (v >= MNCR_CERT_OK && v <= MNCR_CERT_MALFORMED));
+	check(v == -ENOMEM || (v >= MNCR_CERT_OK && v < MNCR_CERT_VERDICT_COUNT));
 	check(memchr(why, '\0', sizeof(why)) != NULL && why[0]);
 	if (v >= 0)
 		check(mncr_cert_verdict_name(v) != NULL);

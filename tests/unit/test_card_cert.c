@@ -3,8 +3,10 @@
  * card_cert: a test CA made here with the OpenSSL API (nothing committed)
  * issues a good, an expired and a revoked card certificate and a CRL;
  * the verdicts, the parsed fields, an untrusted chain, garbage, trust
- * store errors, and a card signature over a challenge made by the card
- * emulator through the JPKI AP and checked against the certificate.
+ * store errors, a stale CRL, the relying party's check against a store
+ * reloaded while other threads verify, and a card signature over a
+ * challenge made by the card emulator through the JPKI AP and checked
+ * against the certificate.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,7 @@
 #include "card/card_cert.h"
 #include "card/card_ids.h"
 #include "card/card_jpki.h"
+#include "card/card_trust.h"
 #include "card/card_verify.h"
 #include "test_card_fixture.h"
 
@@ -286,6 +290,151 @@ static void check_time(void **state)
 					  why, sizeof(why)), MNCR_CERT_OK);
 }
 
+/* Outside the card's validity or the CRL's: no "ok", and no "expired". */
+static void times_and_stale_crl(void **state)
+{
+	struct pki *k = *state;
+	struct mncr_cert_trust t = { k->ca_file, NULL, NULL, 0 };
+	char why[256];
+
+	/* (With the CRL, that CRL is not yet valid either: checked first.) */
+	t.at = time(NULL) - 100 * DAY;
+	assert_int_equal(mncr_cert_verify(k->good, k->good_len, NULL, 0, &t, why,
+					  sizeof(why)), MNCR_CERT_NOT_YET_VALID);
+	assert_string_equal(mncr_cert_verdict_name(MNCR_CERT_NOT_YET_VALID),
+			    "not_yet_valid");
+	/* The CRL's nextUpdate is 30 days on: after it, nobody knows. */
+	t.crl_file = k->crl_file;
+	t.at = time(NULL) + 60 * DAY;
+	assert_int_equal(mncr_cert_verify(k->good, k->good_len, NULL, 0, &t, why,
+					  sizeof(why)), MNCR_CERT_STATUS_UNKNOWN);
+	assert_non_null(strstr(why, "CRL"));
+	/* Before its lastUpdate, neither. */
+	t.at = time(NULL) - DAY / 2;
+	assert_int_equal(mncr_cert_verify(k->good, k->good_len, NULL, 0, &t, why,
+					  sizeof(why)), MNCR_CERT_STATUS_UNKNOWN);
+	assert_string_equal(mncr_cert_verdict_name(MNCR_CERT_STATUS_UNKNOWN),
+			    "status_unknown");
+}
+
+static int auth(struct mncr_cert_store *s, const uint8_t *d, size_t n,
+		char serial[MNCR_CERT_SERIAL_MAX + 1], char *why)
+{
+	struct mncr_cert_auth a;
+	int v = mncr_cert_check_auth(s, d, n, &a, why, 256);
+
+	strcpy(serial, a.serial);
+	if (v == MNCR_CERT_OK)
+		assert_non_null(a.key);
+	else
+		assert_null(a.key);
+	EVP_PKEY_free(a.key);
+	return v;
+}
+
+/* The eligibility service's check: chain, usage, serial, key; reloads. */
+static void store_check_and_reload(void **state)
+{
+	struct pki *k = *state;
+	struct mncr_cert_trust no_crl = { k->ca_file, NULL, NULL, 0 };
+	struct mncr_cert_trust crl = { k->ca_file, NULL, k->crl_file, 0 };
+	struct mncr_cert_trust broken = { k->ca_file, NULL, k->ca_file, 0 };
+	struct mncr_cert_trust missing = { k->ca_file, NULL, "/nonexistent/crl", 0 };
+	struct mncr_cert_store *s = NULL;
+	char why[256], serial[MNCR_CERT_SERIAL_MAX + 1];
+	uint8_t junk[64], *ten;
+	size_t ten_len;
+	X509 *x;
+
+	assert_int_equal(mncr_cert_store_new(&missing, &s, why, sizeof(why)), -ENOENT);
+	assert_null(s);
+	assert_non_null(strstr(why, "/nonexistent/crl"));
+	assert_int_equal(mncr_cert_store_new(&no_crl, &s, why, sizeof(why)), 0);
+	assert_int_equal(auth(s, k->revoked, k->revoked_len, serial, why), MNCR_CERT_OK);
+	assert_string_equal(serial, "3");
+	assert_int_equal(mncr_cert_store_reload(s, &crl, why, sizeof(why)), 0);
+	assert_int_equal(auth(s, k->revoked, k->revoked_len, serial, why),
+			 MNCR_CERT_REVOKED);
+	assert_string_equal(serial, "3");
+	/* A reload that fails keeps the store in force. */
+	assert_int_equal(mncr_cert_store_reload(s, &broken, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, k->ca_file));
+	assert_int_equal(auth(s, k->revoked, k->revoked_len, serial, why),
+			 MNCR_CERT_REVOKED);
+	assert_int_equal(auth(s, k->good, k->good_len, serial, why), MNCR_CERT_OK);
+	assert_string_equal(serial, "1A2B3C");
+	assert_int_equal(mncr_cert_verify_in(s, k->good, k->good_len, NULL, 0, 0, why,
+					     sizeof(why)), MNCR_CERT_OK);
+	assert_non_null(strstr(why, "not on the CRL"));
+
+	/* The serial is known even when the chain fails, for the log. */
+	assert_int_equal(auth(s, k->stranger, k->stranger_len, serial, why),
+			 MNCR_CERT_UNTRUSTED);
+	assert_string_equal(serial, "4");
+	/* The CA's own certificate chains, but is no card's. */
+	assert_int_equal(auth(s, k->ca_der, k->ca_der_len, serial, why),
+			 MNCR_CERT_UNTRUSTED);
+	assert_string_equal(why, "not a user authentication certificate");
+	memset(junk, 0x30, sizeof(junk));
+	assert_int_equal(auth(s, junk, sizeof(junk), serial, why), MNCR_CERT_MALFORMED);
+	assert_string_equal(serial, "");
+	/* Canonical serial: 0x0A is "A", as the database keeps it. */
+	x = cert(k->fx->key, k->ca_key, k->ca, 0x0A, "card ten", -DAY, 365 * DAY);
+	der(x, &ten, &ten_len);
+	assert_int_equal(auth(s, ten, ten_len, serial, why), MNCR_CERT_OK);
+	assert_string_equal(serial, "A");
+	OPENSSL_free(ten);
+	X509_free(x);
+	mncr_cert_store_free(s);
+}
+
+struct verifier {
+	struct mncr_cert_store *s;
+	const struct pki *k;
+	int bad;		/* verdicts that no store in use gives */
+};
+
+static void *verify_loop(void *arg)
+{
+	struct verifier *v = arg;
+	char why[256], serial[MNCR_CERT_SERIAL_MAX + 1];
+
+	for (int i = 0; i < 200; i++) {
+		int r = auth(v->s, v->k->revoked, v->k->revoked_len, serial, why);
+
+		v->bad += r != MNCR_CERT_OK && r != MNCR_CERT_REVOKED;
+		v->bad += auth(v->s, v->k->good, v->k->good_len, serial, why) !=
+			  MNCR_CERT_OK;
+	}
+	return NULL;
+}
+
+/* SIGHUP while the workers verify: each keeps the store it began with. */
+static void store_reload_while_verifying(void **state)
+{
+	struct pki *k = *state;
+	struct mncr_cert_trust t[2] = {
+		{ k->ca_file, NULL, NULL, 0 }, { k->ca_file, NULL, k->crl_file, 0 },
+	};
+	struct verifier v[2] = { { .k = k }, { .k = k } };
+	struct mncr_cert_store *s;
+	pthread_t th[2];
+	char why[256];
+
+	assert_int_equal(mncr_cert_store_new(&t[1], &s, why, sizeof(why)), 0);
+	for (int i = 0; i < 2; i++) {
+		v[i].s = s;
+		assert_int_equal(pthread_create(&th[i], NULL, verify_loop, &v[i]), 0);
+	}
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(mncr_cert_store_reload(s, &t[i % 2], why, sizeof(why)), 0);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(v[i].bad, 0);
+	}
+	mncr_cert_store_free(s);
+}
+
 /* The card signs a challenge after the PIN; the certificate checks it. */
 static void card_signature(void **state)
 {
@@ -385,6 +534,9 @@ int main(void)
 		cmocka_unit_test(untrusted_and_malformed),
 		cmocka_unit_test(trust_store_errors),
 		cmocka_unit_test(check_time),
+		cmocka_unit_test(times_and_stale_crl),
+		cmocka_unit_test(store_check_and_reload),
+		cmocka_unit_test(store_reload_while_verifying),
 		cmocka_unit_test(card_signature),
 		cmocka_unit_test(two_levels_and_trust_dir),
 		cmocka_unit_test(pem_text),

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "flow/claim_form.h"
+#include "flow/claim_pdf.h"
 
 /*
  * fontconfig keeps a few hundred bytes from its first use to exit; that is

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "flow/audit_log.h"
-#include "flow/claim_form.h"
+#include "flow/claim_pdf.h"
 #include "flow/flow_card.h"
 #include "flow/flow_session.h"
 #include "test_card_fixture.h"

@@ -144,6 +144,7 @@ static int setup_db(struct eligd_service *s, const struct eligd_options *o)
 
 static int setup_tls(struct eligd_service *s, const struct eligd_options *o)
 {
+	struct mncr_cert_trust t = { .ca_file = o->card_ca, .crl_file = o->crl };
 	char why[256];
 
 	s->tls = eligd_tls_new(o->cert, o->key, o->client_ca, why,
@@ -152,7 +153,7 @@ static int setup_tls(struct eligd_service *s, const struct eligd_options *o)
 		eligd_err("%s", why);
 		return -1;
 	}
-	if (eligd_cards_new(o->card_ca, o->crl, &s->cards, why, sizeof(why))) {
+	if (mncr_cert_store_new(&t, &s->cards, why, sizeof(why))) {
 		eligd_err("%s", why);
 		return -1;
 	}
@@ -256,7 +257,7 @@ int main(int argc, char **argv)
 	ret = 0;
 out:
 	eligd_challenges_free(s.challenges);
-	eligd_cards_free(s.cards);
+	mncr_cert_store_free(s.cards);
 	SSL_CTX_free(s.tls);
 	eligd_db_close(s.db);
 	eligd_options_free(&o);

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "card/card_cert.h"
 #include "error_body.h"
 #include "util/clock_ms.h"
 #include "elig/elig_fields.h"
@@ -20,6 +21,9 @@
 /* Japan Standard Time has no daylight saving: a fixed offset will do. */
 #define JST_OFFSET (9 * 3600)
 
+_Static_assert(MNCR_CERT_SERIAL_MAX == ELIGD_SERIAL_MAX,
+	       "the card's serial is the database's");
+
 /* One request's state through the pipeline. */
 struct job {
 	struct eligd_service *s;
@@ -27,8 +31,8 @@ struct job {
 	struct eligd_reply *reply;
 	struct mncr_elig_request req;
 	uint8_t digest[SHA256_DIGEST_LENGTH];
-	struct eligd_card card;
-	enum eligd_card_verdict verdict;
+	struct mncr_cert_auth card;
+	int verdict;			/* enum mncr_cert_verdict, or -errno */
 	char card_why[160];
 	bool replay;		/* same request again: nothing new is logged */
 	const char *outcome;	/* the row to insert, NULL for none */
@@ -91,9 +95,9 @@ static bool repeated(struct job *j)
 /* The certificate check needs no database: done before the transaction. */
 static void card_verify(struct job *j)
 {
-	j->verdict = eligd_cards_verify(j->s->cards, j->req.card_cert,
-					j->req.card_cert_len, &j->card,
-					j->card_why, sizeof(j->card_why));
+	j->verdict = mncr_cert_check_auth(j->s->cards, j->req.card_cert,
+					  j->req.card_cert_len, &j->card,
+					  j->card_why, sizeof(j->card_why));
 }
 
 static bool card_ok(struct job *j)
@@ -101,19 +105,24 @@ static bool card_ok(struct job *j)
 	static const struct {
 		const char *code;
 		int status;
-	} refusal[] = {
-		[ELIGD_CARD_MALFORMED] = { "bad_request", 400 },
-		[ELIGD_CARD_EXPIRED] = { "cert_expired", 403 },
-		[ELIGD_CARD_REVOKED] = { "cert_revoked", 403 },
-		[ELIGD_CARD_UNTRUSTED] = { "cert_untrusted", 403 },
-		[ELIGD_CARD_STATUS_UNKNOWN] = { "revocation_unknown", 503 },
-		[ELIGD_CARD_INTERNAL] = { "internal", 500 },
+	} refusal[MNCR_CERT_VERDICT_COUNT] = {
+		[MNCR_CERT_MALFORMED] = { "bad_request", 400 },
+		[MNCR_CERT_EXPIRED] = { "cert_expired", 403 },
+		/* No code of its own in the protocol: untrusted, as ever. */
+		[MNCR_CERT_NOT_YET_VALID] = { "cert_untrusted", 403 },
+		[MNCR_CERT_REVOKED] = { "cert_revoked", 403 },
+		[MNCR_CERT_UNTRUSTED] = { "cert_untrusted", 403 },
+		[MNCR_CERT_STATUS_UNKNOWN] = { "revocation_unknown", 503 },
 	};
-	enum eligd_card_verdict v = j->verdict;
+	int v = j->verdict;
 
-	if (v == ELIGD_CARD_OK)
+	if (v == MNCR_CERT_OK)
 		return true;
-	if (v == ELIGD_CARD_MALFORMED) {
+	if (v < 0 || v >= MNCR_CERT_VERDICT_COUNT) {
+		refuse(j, 500, "internal", "internal error");
+		return false;
+	}
+	if (v == MNCR_CERT_MALFORMED) {
 		/* Not a card we could name: nothing to log against. */
 		eligd_error_body(j->reply, 400, j->req.request_id,
 				 "bad_request", "card_certificate: %s",

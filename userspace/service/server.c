@@ -115,6 +115,8 @@ static void stop(struct eligd_server *srv)
 static void on_signal(evutil_socket_t fd, short what, void *arg)
 {
 	struct eligd_server *srv = arg;
+	const struct eligd_options *o = srv->cx.s->opt;
+	struct mncr_cert_trust t = { .ca_file = o->card_ca, .crl_file = o->crl };
 	struct signalfd_siginfo si;
 	char why[200];
 
@@ -126,8 +128,7 @@ static void on_signal(evutil_socket_t fd, short what, void *arg)
 		stop(srv);
 		return;
 	}
-	if (eligd_cards_reload(srv->cx.s->cards, srv->cx.s->opt->card_ca,
-			       srv->cx.s->opt->crl, why, sizeof(why)))
+	if (mncr_cert_store_reload(srv->cx.s->cards, &t, why, sizeof(why)))
 		eligd_err("reload failed, keeping the old CA and CRL: %s", why);
 	else
 		eligd_info("card CA and CRL reloaded");

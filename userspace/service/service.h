@@ -8,7 +8,7 @@
 
 #include <openssl/ssl.h>
 
-#include "cardcert.h"
+#include "card/card_trust.h"
 #include "challenge.h"
 #include "db.h"
 #include "options.h"
@@ -16,7 +16,7 @@
 struct eligd_service {
 	const struct eligd_options *opt;
 	SSL_CTX *tls;
-	struct eligd_cards *cards;
+	struct mncr_cert_store *cards;	/* the JPKI CA and CRL, reloaded on SIGHUP */
 	struct eligd_challenges *challenges;
 	struct eligd_db *db;
 };

@@ -9,6 +9,7 @@
 #include "api/api_device.h"
 #include "card/card_link.h"
 #include "elig/elig_fields.h"
+#include "flow/claim_pdf.h"
 #include "flow/face_attempt.h"
 #include "flow/flow_card.h"
 #include "flow/flow_elig.h"

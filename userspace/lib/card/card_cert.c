@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The card's certificate: fields, chain verdict, signatures (OpenSSL 3). */
+/* The card's certificate: fields, chain verdict, use, signatures (OpenSSL 3). */
 #include "card/card_cert.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "util/utf8.h"
 
@@ -110,62 +111,10 @@ const char *mncr_cert_verdict_name(enum mncr_cert_verdict v)
 	case MNCR_CERT_EXPIRED: return "expired";
 	case MNCR_CERT_REVOKED: return "revoked";
 	case MNCR_CERT_UNTRUSTED: return "untrusted";
+	case MNCR_CERT_NOT_YET_VALID: return "not_yet_valid";
+	case MNCR_CERT_STATUS_UNKNOWN: return "status_unknown";
 	default: return "malformed";
 	}
-}
-
-/* A CRL file in PEM or DER. */
-static X509_CRL *load_crl(const char *path, int *err)
-{
-	BIO *b = BIO_new_file(path, "rb");
-	X509_CRL *crl;
-
-	if (!b) {
-		*err = errno ? -errno : -ENOENT;
-		return NULL;
-	}
-	crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
-	if (!crl) {
-		(void)BIO_reset(b);
-		crl = d2i_X509_CRL_bio(b, NULL);
-	}
-	BIO_free(b);
-	if (!crl)
-		*err = -EINVAL;
-	return crl;
-}
-
-static int make_store(const struct mncr_cert_trust *t, X509_STORE **out)
-{
-	X509_STORE *st = X509_STORE_new();
-	struct stat sb;
-	int r = 0;
-
-	if (!st)
-		return -ENOMEM;
-	if (t->ca_file && stat(t->ca_file, &sb))
-		r = -ENOENT;
-	else if (t->ca_dir && stat(t->ca_dir, &sb))
-		r = -ENOENT;
-	else if ((t->ca_file || t->ca_dir) &&
-		 !X509_STORE_load_locations(st, t->ca_file, t->ca_dir))
-		r = -EINVAL;
-	if (!r && t->crl_file) {
-		X509_CRL *crl = load_crl(t->crl_file, &r);
-
-		if (crl && !X509_STORE_add_crl(st, crl))
-			r = -EINVAL;
-		X509_CRL_free(crl);
-		if (!r)
-			X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK);
-	}
-	if (r) {
-		X509_STORE_free(st);
-		ERR_clear_error();
-		return r;
-	}
-	*out = st;
-	return 0;
 }
 
 static enum mncr_cert_verdict classify(int err)
@@ -174,10 +123,15 @@ static enum mncr_cert_verdict classify(int err)
 	case X509_V_OK:
 		return MNCR_CERT_OK;
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-	case X509_V_ERR_CERT_NOT_YET_VALID:
 		return MNCR_CERT_EXPIRED;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return MNCR_CERT_NOT_YET_VALID;
 	case X509_V_ERR_CERT_REVOKED:
 		return MNCR_CERT_REVOKED;
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return MNCR_CERT_STATUS_UNKNOWN;
 	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
 	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
 	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
@@ -187,27 +141,19 @@ static enum mncr_cert_verdict classify(int err)
 	}
 }
 
-int mncr_cert_verify(const uint8_t *der, size_t len,
-		     const uint8_t *intermediate, size_t intermediate_len,
-		     const struct mncr_cert_trust *trust, char *why,
-		     size_t why_len)
+/* leaf's chain in s at time at (0: now): the verdict, or -ENOMEM. */
+static int chain(struct mncr_cert_store *s, X509 *leaf,
+		 const uint8_t *intermediate, size_t intermediate_len,
+		 time_t at, char *why, size_t why_len)
 {
-	X509 *leaf = der_cert(der, len), *mid = NULL;
 	STACK_OF(X509) *untrusted = NULL;
 	X509_STORE_CTX *ctx = NULL;
-	X509_STORE *st = NULL;
-	int r, err;
+	X509 *mid = NULL;
+	bool crl = false;
+	X509_STORE *st = mncr_cert_store_get(s, &crl);
+	int r = -ENOMEM, err, ok;
 
-	if (!leaf) {
-		snprintf(why, why_len, "not a DER X.509 certificate");
-		return MNCR_CERT_MALFORMED;
-	}
-	r = make_store(trust, &st);
-	if (r) {
-		snprintf(why, why_len, "trust store: %s", strerror(-r));
-		X509_free(leaf);
-		return r;
-	}
+	snprintf(why, why_len, "out of memory");
 	if (intermediate && intermediate_len) {
 		mid = der_cert(intermediate, intermediate_len);
 		untrusted = sk_X509_new_null();
@@ -215,15 +161,18 @@ int mncr_cert_verify(const uint8_t *der, size_t len,
 			mid = NULL;
 	}
 	ctx = X509_STORE_CTX_new();
-	if (!ctx || !X509_STORE_CTX_init(ctx, st, leaf, untrusted)) {
-		r = -ENOMEM;
-		snprintf(why, why_len, "out of memory");
+	if (!st || !ctx || !X509_STORE_CTX_init(ctx, st, leaf, untrusted))
 		goto out;
-	}
-	if (trust->at)
-		X509_STORE_CTX_set_time(ctx, 0, trust->at);
-	err = X509_verify_cert(ctx) == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
-	if (err == X509_V_OK && !trust->crl_file)
+	if (at)
+		X509_STORE_CTX_set_time(ctx, 0, at);
+	ok = X509_verify_cert(ctx) == 1;
+	err = ok ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
+	/* A failure without a reason is no pass. */
+	if (!ok && err == X509_V_OK)
+		err = X509_V_ERR_UNSPECIFIED;
+	if (err == X509_V_ERR_OUT_OF_MEM)
+		goto out;
+	if (err == X509_V_OK && !crl)
 		snprintf(why, why_len, "chain verified (no CRL given: revocation not checked)");
 	else if (err == X509_V_OK)
 		snprintf(why, why_len, "chain verified, not on the CRL");
@@ -235,7 +184,104 @@ out:
 	sk_X509_pop_free(untrusted, X509_free);
 	X509_free(mid);
 	X509_STORE_free(st);
+	return r;
+}
+
+static int malformed(char *why, size_t why_len)
+{
+	snprintf(why, why_len, "not one DER X.509 certificate");
+	return MNCR_CERT_MALFORMED;
+}
+
+int mncr_cert_verify_in(struct mncr_cert_store *s, const uint8_t *der,
+			size_t len, const uint8_t *intermediate,
+			size_t intermediate_len, time_t at, char *why,
+			size_t why_len)
+{
+	X509 *leaf = der_cert(der, len);
+	int r;
+
+	if (!leaf)
+		return malformed(why, why_len);
+	r = chain(s, leaf, intermediate, intermediate_len, at, why, why_len);
 	X509_free(leaf);
+	ERR_clear_error();
+	return r;
+}
+
+int mncr_cert_verify(const uint8_t *der, size_t len,
+		     const uint8_t *intermediate, size_t intermediate_len,
+		     const struct mncr_cert_trust *trust, char *why,
+		     size_t why_len)
+{
+	struct mncr_cert_store *s = NULL;
+	X509 *leaf = der_cert(der, len);
+	int r;
+
+	if (!leaf)
+		return malformed(why, why_len);
+	r = mncr_cert_store_new(trust, &s, why, why_len);
+	if (!r)
+		r = chain(s, leaf, intermediate, intermediate_len, trust->at,
+			  why, why_len);
+	mncr_cert_store_free(s);
+	X509_free(leaf);
+	ERR_clear_error();
+	return r;
+}
+
+/* Upper-case hex of a non-negative serial, no leading zeros; "" otherwise. */
+static void serial_canonical(X509 *x, char out[MNCR_CERT_SERIAL_MAX + 1])
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char *hex = bn && !BN_is_negative(bn) ? BN_bn2hex(bn) : NULL;
+	const char *p = hex;
+
+	out[0] = '\0';
+	while (p && p[0] == '0' && p[1])
+		p++;
+	if (p && strlen(p) <= MNCR_CERT_SERIAL_MAX)
+		memcpy(out, p, strlen(p) + 1);
+	OPENSSL_free(hex);
+	BN_free(bn);
+}
+
+/* What a verified chain does not say: the certificate's own use. */
+static int usable(X509 *x, struct mncr_cert_auth *out, char *why,
+		  size_t why_len)
+{
+	if (X509_check_ca(x) != 0 ||
+	    !(X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE)) {
+		snprintf(why, why_len, "not a user authentication certificate");
+		return MNCR_CERT_UNTRUSTED;
+	}
+	if (!out->serial[0]) {
+		snprintf(why, why_len, "unusable serial number");
+		return MNCR_CERT_MALFORMED;
+	}
+	out->key = X509_get_pubkey(x);
+	if (!out->key) {
+		snprintf(why, why_len, "unusable public key");
+		return MNCR_CERT_MALFORMED;
+	}
+	return MNCR_CERT_OK;
+}
+
+int mncr_cert_check_auth(struct mncr_cert_store *s, const uint8_t *der,
+			 size_t len, struct mncr_cert_auth *out, char *why,
+			 size_t why_len)
+{
+	X509 *x = der_cert(der, len);
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!x)
+		return malformed(why, why_len);
+	serial_canonical(x, out->serial);
+	r = chain(s, x, NULL, 0, 0, why, why_len);
+	if (r == MNCR_CERT_OK)
+		r = usable(x, out, why, why_len);
+	X509_free(x);
 	ERR_clear_error();
 	return r;
 }

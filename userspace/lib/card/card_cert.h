@@ -2,8 +2,10 @@
 /*
  * The card's 利用者証明用 (JPKI user authentication) certificate with
  * OpenSSL 3: its fields for people and logs, its chain checked against a
- * configurable trust store (CA file or directory, optional CRL) with a
- * plain verdict, and card signatures over a challenge checked against it.
+ * trust store (card_trust.h: CA file or directory, optional CRL) with a
+ * plain verdict, the checks of a relying party that takes it as a proof
+ * of identity (the eligibility service), and card signatures over a
+ * challenge checked against it.
  */
 #ifndef MNCR_CARD_CERT_H
 #define MNCR_CARD_CERT_H
@@ -11,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+
+#include "card/card_trust.h"
 
 struct mncr_cert_info {
 	char serial[80];	/* hex, upper case, no separators */
@@ -31,17 +35,13 @@ int mncr_cert_parse(const uint8_t *der, size_t len, struct mncr_cert_info *out);
 
 enum mncr_cert_verdict {
 	MNCR_CERT_OK,
-	MNCR_CERT_EXPIRED,		/* or not yet valid */
+	MNCR_CERT_EXPIRED,
 	MNCR_CERT_REVOKED,		/* on the CRL */
-	MNCR_CERT_UNTRUSTED,		/* no chain to the trust store */
+	MNCR_CERT_UNTRUSTED,		/* no chain to the trust store, wrong usage */
 	MNCR_CERT_MALFORMED,		/* not a certificate, bad signature data */
-};
-
-struct mncr_cert_trust {
-	const char *ca_file;	/* PEM CA certificates; NULL: none */
-	const char *ca_dir;	/* c_rehash'd directory; NULL: none */
-	const char *crl_file;	/* PEM or DER CRL: checked for the leaf; NULL: no check */
-	time_t at;		/* check time; 0: now */
+	MNCR_CERT_NOT_YET_VALID,
+	MNCR_CERT_STATUS_UNKNOWN,	/* the store's CRL for it is missing or stale */
+	MNCR_CERT_VERDICT_COUNT
 };
 
 /*
@@ -49,15 +49,47 @@ struct mncr_cert_trust {
  * (may be NULL) is an untrusted DER certificate that may complete the
  * chain, e.g. the card's CA certificate (JPKI EF 000B). Returns the
  * verdict (>= 0) with an English reason in why, or -errno when the trust
- * store itself cannot be used (-ENOENT missing file, -EINVAL unreadable,
- * -ENOMEM).
+ * store itself cannot be used (as mncr_cert_store_new(): -ENOENT missing
+ * file, -EINVAL unreadable, -ENOMEM).
  */
 int mncr_cert_verify(const uint8_t *der, size_t len,
 		     const uint8_t *intermediate, size_t intermediate_len,
 		     const struct mncr_cert_trust *trust, char *why,
 		     size_t why_len);
 
-/* "ok", "expired", "revoked", "untrusted", "malformed" */
+/*
+ * As mncr_cert_verify(), against a loaded store at time at (0: now):
+ * the verdict, or -ENOMEM.
+ */
+int mncr_cert_verify_in(struct mncr_cert_store *s, const uint8_t *der,
+			size_t len, const uint8_t *intermediate,
+			size_t intermediate_len, time_t at, char *why,
+			size_t why_len);
+
+#define MNCR_CERT_SERIAL_MAX	40	/* hex digits: RFC 5280's 20 octets */
+
+struct mncr_cert_auth {
+	/* Upper-case hex without leading zeros; "" when negative or too long. */
+	char serial[MNCR_CERT_SERIAL_MAX + 1];
+	EVP_PKEY *key;		/* on MNCR_CERT_OK; the caller frees it */
+};
+
+/*
+ * The 利用者証明用 certificate as a relying party takes it: its chain in s
+ * now (no intermediate: the store holds the CAs), then that it is for
+ * user authentication (not a CA, digitalSignature usage) with a usable
+ * serial and public key. out->serial is filled even when the chain fails,
+ * so that refusals can be logged against the card. Returns the verdict
+ * (why says what failed, no card data), or -ENOMEM.
+ */
+int mncr_cert_check_auth(struct mncr_cert_store *s, const uint8_t *der,
+			 size_t len, struct mncr_cert_auth *out, char *why,
+			 size_t why_len);
+
+/*
+ * "ok", "expired", "revoked", "untrusted", "malformed", "not_yet_valid",
+ * "status_unknown"
+ */
 const char *mncr_cert_verdict_name(enum mncr_cert_verdict v);
 
 /*

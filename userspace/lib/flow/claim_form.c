@@ -2,32 +2,17 @@
 #include "flow/claim_form.h"
 #include "card/card_collation.h"
 #include "elig/elig_fields.h"
+#include "flow/claim_file.h"
 #include "util/json_read.h"
 #include "util/json_write.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
-
-/*
- * The PDF needs cairo and pango. Until the build passes their pkg-config
- * flags (cairo pangocairo), this file still compiles and the PDF writer
- * answers -ENOTSUP, so the rest of libmncr does not depend on them.
- */
-#if defined(__has_include)
-#if __has_include(<pango/pangocairo.h>) && __has_include(<cairo-pdf.h>)
-#define MNCR_HAVE_PDF 1
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
-#endif
-#endif
 
 #define JST_OFFSET (9 * 3600)
 
@@ -42,29 +27,22 @@ static const char *const reason_texts[MNCR_CLAIM_REASON_COUNT] = {
 	"資格情報の照会がエラーとなり、資格を確認できなかったため",
 };
 
-/* The fields in order, with their labels and who fills them in. */
-enum field_id {
-	F_NAME, F_BIRTH, F_SEX, F_ADDRESS, F_CONTACT, F_INSURER_NAME,
-	F_INSURER_NUMBER, F_SHARE, F_DATE, F_COUNT
-};
-
+/* The fields with their labels and who fills them in. */
 static const struct {
 	const char *key;
 	const char *label;
 	const char *source;	/* "card", "patient", "reader" */
-} fields[F_COUNT] = {
-	[F_NAME] = { "name", "氏名", "card" },
-	[F_BIRTH] = { "birth_date", "生年月日", "card" },
-	[F_SEX] = { "sex", "性別", "card" },
-	[F_ADDRESS] = { "address", "住所", "card" },
-	[F_CONTACT] = { "contact", "連絡先（電話番号）", "patient" },
-	[F_INSURER_NAME] = { "insurer_name", "保険者名", "patient" },
-	[F_INSURER_NUMBER] = { "insurer_number", "保険者番号", "patient" },
-	[F_SHARE] = { "share", "負担割合", "patient" },
-	[F_DATE] = { "date", "申立日", "reader" },
+} fields[MNCR_CLAIM_FIELD_COUNT] = {
+	[MNCR_CLAIM_FIELD_NAME] = { "name", "氏名", "card" },
+	[MNCR_CLAIM_FIELD_BIRTH] = { "birth_date", "生年月日", "card" },
+	[MNCR_CLAIM_FIELD_SEX] = { "sex", "性別", "card" },
+	[MNCR_CLAIM_FIELD_ADDRESS] = { "address", "住所", "card" },
+	[MNCR_CLAIM_FIELD_CONTACT] = { "contact", "連絡先（電話番号）", "patient" },
+	[MNCR_CLAIM_FIELD_INSURER_NAME] = { "insurer_name", "保険者名", "patient" },
+	[MNCR_CLAIM_FIELD_INSURER_NUMBER] = { "insurer_number", "保険者番号", "patient" },
+	[MNCR_CLAIM_FIELD_SHARE] = { "share", "負担割合", "patient" },
+	[MNCR_CLAIM_FIELD_DATE] = { "date", "申立日", "reader" },
 };
-
-#define FORM_TITLE "被保険者資格申立書"
 
 const char *mncr_claim_reason_name(enum mncr_claim_reason r)
 {
@@ -74,6 +52,11 @@ const char *mncr_claim_reason_name(enum mncr_claim_reason r)
 const char *mncr_claim_reason_text(enum mncr_claim_reason r)
 {
 	return (unsigned int)r < MNCR_CLAIM_REASON_COUNT ? reason_texts[r] : "";
+}
+
+const char *mncr_claim_field_label(enum mncr_claim_field id)
+{
+	return (unsigned int)id < MNCR_CLAIM_FIELD_COUNT ? fields[id].label : "";
 }
 
 int mncr_claim_date_jst(time_t t, char out[9])
@@ -178,7 +161,7 @@ int mncr_claim_form_prefill(struct mncr_claim_form *f,
 	return 0;
 }
 
-static const char *sex_text(char sex)
+const char *mncr_claim_sex_text(char sex)
 {
 	switch (sex) {
 	case '1': return "男";
@@ -194,8 +177,7 @@ static char sex_from_code(const char *s)
 	return strlen(s) == 1 && strchr("0129", s[0]) ? s[0] : 0;
 }
 
-/* "昭和55年2月17日" (元年 for year 1); "" when not a date. */
-static void era_date(const char *ymd, char *out, size_t cap)
+void mncr_claim_era_date(const char *ymd, char *out, size_t cap)
 {
 	enum mncr_era era;
 	int y, m, d, ey;
@@ -216,7 +198,7 @@ static void era_date(const char *ymd, char *out, size_t cap)
 
 /* ---- JSON ---- */
 
-static void json_field(struct mncr_json *j, enum field_id id, const char *value,
+static void json_field(struct mncr_json *j, enum mncr_claim_field id, const char *value,
 		       const char *text, bool from_card)
 {
 	mncr_json_object_begin(j, fields[id].key);
@@ -250,27 +232,30 @@ int mncr_claim_form_json(const struct mncr_claim_form *f, char *out,
 		return -errno;
 	/* Unbuffered: stdio would keep a copy of the data in its own buffer. */
 	setvbuf(mem, NULL, _IONBF, 0);
-	era_date(f->birth, birth_text, sizeof(birth_text));
+	mncr_claim_era_date(f->birth, birth_text, sizeof(birth_text));
 
 	mncr_json_init(&j, mem);
 	mncr_json_object_begin(&j, NULL);
 	mncr_json_int(&j, "version", 1);
-	mncr_json_string(&j, "form", FORM_TITLE);
+	mncr_json_string(&j, "form", MNCR_CLAIM_FORM_TITLE);
 	mncr_json_object_begin(&j, "reason");
 	mncr_json_string(&j, "code", reason_names[f->reason]);
 	mncr_json_string(&j, "text", reason_texts[f->reason]);
 	mncr_json_object_end(&j);
 	mncr_json_bool(&j, "prefilled", f->prefilled);
 	mncr_json_object_begin(&j, "fields");
-	json_field(&j, F_NAME, f->name, NULL, f->prefilled);
-	json_field(&j, F_BIRTH, f->birth, f->birth[0] ? birth_text : NULL, f->prefilled);
-	json_field(&j, F_SEX, sex_code, f->sex ? sex_text(f->sex) : NULL, f->prefilled);
-	json_field(&j, F_ADDRESS, f->address, NULL, f->prefilled);
-	json_field(&j, F_CONTACT, f->contact, NULL, false);
-	json_field(&j, F_INSURER_NAME, f->insurer_name, NULL, false);
-	json_field(&j, F_INSURER_NUMBER, f->insurer_number, NULL, false);
-	json_field(&j, F_SHARE, f->share, NULL, false);
-	json_field(&j, F_DATE, f->date, NULL, false);
+	json_field(&j, MNCR_CLAIM_FIELD_NAME, f->name, NULL, f->prefilled);
+	json_field(&j, MNCR_CLAIM_FIELD_BIRTH, f->birth,
+		   f->birth[0] ? birth_text : NULL, f->prefilled);
+	json_field(&j, MNCR_CLAIM_FIELD_SEX, sex_code,
+		   f->sex ? mncr_claim_sex_text(f->sex) : NULL, f->prefilled);
+	json_field(&j, MNCR_CLAIM_FIELD_ADDRESS, f->address, NULL, f->prefilled);
+	json_field(&j, MNCR_CLAIM_FIELD_CONTACT, f->contact, NULL, false);
+	json_field(&j, MNCR_CLAIM_FIELD_INSURER_NAME, f->insurer_name, NULL, false);
+	json_field(&j, MNCR_CLAIM_FIELD_INSURER_NUMBER, f->insurer_number, NULL,
+		   false);
+	json_field(&j, MNCR_CLAIM_FIELD_SHARE, f->share, NULL, false);
+	json_field(&j, MNCR_CLAIM_FIELD_DATE, f->date, NULL, false);
 	mncr_json_object_end(&j);
 	mncr_json_object_end(&j);
 	fputc('\n', mem);
@@ -335,7 +320,7 @@ static int why_set(char *why, size_t why_len, const char *what)
 }
 
 /* Copies fields.<key>.value into dst (cap bytes with the NUL). */
-static int take(const struct mncr_json_value *fs, enum field_id id, char *dst,
+static int take(const struct mncr_json_value *fs, enum mncr_claim_field id, char *dst,
 		size_t cap, char *why, size_t why_len)
 {
 	static const char *const keys[] = { "label", "value", "text", "source", NULL };
@@ -401,7 +386,8 @@ int mncr_claim_form_parse_json(const char *text, size_t len,
 		goto out;
 	}
 	if (!mncr_json_value_str(mncr_json_value_get(root, "form")) ||
-	    strcmp(mncr_json_value_str(mncr_json_value_get(root, "form")), FORM_TITLE)) {
+	    strcmp(mncr_json_value_str(mncr_json_value_get(root, "form")),
+		   MNCR_CLAIM_FORM_TITLE)) {
 		why_set(why, why_len, "form");
 		goto out;
 	}
@@ -422,21 +408,27 @@ int mncr_claim_form_parse_json(const char *text, size_t len,
 		goto out;
 	}
 	out->prefilled = pre->boolean;
-	if (!only_keys(fs, field_keys) || fs->len != F_COUNT) {
+	if (!only_keys(fs, field_keys) || fs->len != MNCR_CLAIM_FIELD_COUNT) {
 		why_set(why, why_len, "fields");
 		goto out;
 	}
-	if (take(fs, F_NAME, out->name, sizeof(out->name), why, why_len) ||
-	    take(fs, F_BIRTH, out->birth, sizeof(out->birth), why, why_len) ||
-	    take(fs, F_SEX, sex, sizeof(sex), why, why_len) ||
-	    take(fs, F_ADDRESS, out->address, sizeof(out->address), why, why_len) ||
-	    take(fs, F_CONTACT, out->contact, sizeof(out->contact), why, why_len) ||
-	    take(fs, F_INSURER_NAME, out->insurer_name, sizeof(out->insurer_name),
+	if (take(fs, MNCR_CLAIM_FIELD_NAME, out->name, sizeof(out->name), why,
+		 why_len) ||
+	    take(fs, MNCR_CLAIM_FIELD_BIRTH, out->birth, sizeof(out->birth), why,
+		 why_len) ||
+	    take(fs, MNCR_CLAIM_FIELD_SEX, sex, sizeof(sex), why, why_len) ||
+	    take(fs, MNCR_CLAIM_FIELD_ADDRESS, out->address, sizeof(out->address),
 		 why, why_len) ||
-	    take(fs, F_INSURER_NUMBER, out->insurer_number,
+	    take(fs, MNCR_CLAIM_FIELD_CONTACT, out->contact, sizeof(out->contact),
+		 why, why_len) ||
+	    take(fs, MNCR_CLAIM_FIELD_INSURER_NAME, out->insurer_name,
+		 sizeof(out->insurer_name), why, why_len) ||
+	    take(fs, MNCR_CLAIM_FIELD_INSURER_NUMBER, out->insurer_number,
 		 sizeof(out->insurer_number), why, why_len) ||
-	    take(fs, F_SHARE, out->share, sizeof(out->share), why, why_len) ||
-	    take(fs, F_DATE, out->date, sizeof(out->date), why, why_len))
+	    take(fs, MNCR_CLAIM_FIELD_SHARE, out->share, sizeof(out->share), why,
+		 why_len) ||
+	    take(fs, MNCR_CLAIM_FIELD_DATE, out->date, sizeof(out->date), why,
+		 why_len))
 		goto out;
 	out->sex = sex_from_code(sex);
 	if (sex[0] && !out->sex) {
@@ -455,75 +447,6 @@ out:
 	return ret;
 }
 
-/* ---- output files ---- */
-
-/* The requested path only, owner-only, never through a symlink or FIFO. */
-static int open_output(const char *path)
-{
-	struct stat st;
-	int fd, flags;
-
-	if (!path || !path[0])
-		return -EINVAL;
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-		  0600);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		int err = errno;
-
-		close(fd);
-		return -err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
-	    fchmod(fd, 0600) < 0 || ftruncate(fd, 0) < 0) {
-		int err = errno;
-
-		close(fd);
-		return -err;
-	}
-	return fd;
-}
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Ends an output: fsync and close, or on failure leave nothing behind. */
-static int close_output(int fd, const char *path, int ret)
-{
-	if (ret == 0 && fsync(fd) < 0)
-		ret = -errno;
-	if (ret < 0) {
-		if (ftruncate(fd, 0) < 0) {
-			/* unlinked below anyway */
-		}
-		unlink(path);
-	}
-	if (close(fd) < 0 && ret == 0)
-		ret = -errno;
-	return ret;
-}
-
 int mncr_claim_form_write_json(const struct mncr_claim_form *f,
 			       const char *path)
 {
@@ -537,244 +460,15 @@ int mncr_claim_form_write_json(const struct mncr_claim_form *f,
 		free(buf);
 		return len;
 	}
-	fd = open_output(path);
+	fd = mncr_claim_file_open(path);
 	if (fd < 0) {
 		OPENSSL_cleanse(buf, MNCR_CLAIM_JSON_MAX);
 		free(buf);
 		return fd;
 	}
-	ret = close_output(fd, path, write_all(fd, buf, (size_t)len));
+	ret = mncr_claim_file_close(fd, path,
+				     mncr_claim_file_write(fd, buf, (size_t)len));
 	OPENSSL_cleanse(buf, MNCR_CLAIM_JSON_MAX);
 	free(buf);
 	return ret;
 }
-
-/* ---- PDF ---- */
-
-#ifdef MNCR_HAVE_PDF
-
-#define PT_PER_MM	(72.0 / 25.4)
-#define PAGE_W		(210.0 * PT_PER_MM)
-#define PAGE_H		(297.0 * PT_PER_MM)
-#define MARGIN		(18.0 * PT_PER_MM)
-#define LABEL_W		(40.0 * PT_PER_MM)
-#define PAD		6.0
-
-/* Gothic for the form; families tried in order (fontconfig). */
-#define FONT_FAMILY	"IPAexGothic,Noto Sans CJK JP,IPAGothic,sans-serif"
-
-struct pdf {
-	cairo_t *cr;
-	PangoFontMap *fm;
-	PangoContext *pc;
-	int fd;
-	int err;
-};
-
-static cairo_status_t pdf_write(void *closure, const unsigned char *data,
-				unsigned int len)
-{
-	struct pdf *p = closure;
-	int ret = write_all(p->fd, data, len);
-
-	if (ret < 0) {
-		p->err = ret;
-		return CAIRO_STATUS_WRITE_ERROR;
-	}
-	return CAIRO_STATUS_SUCCESS;
-}
-
-/*
- * Draws text in a box of width w at (x, y): size in points, bold or not,
- * grey or black. Returns the height it took.
- */
-static double text(struct pdf *p, double x, double y, double w, double size,
-		   bool bold, bool grey, PangoAlignment align, const char *s)
-{
-	PangoLayout *lay = pango_layout_new(p->pc);
-	PangoFontDescription *fd = pango_font_description_from_string(FONT_FAMILY);
-	int lw, lh;
-
-	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD :
-						      PANGO_WEIGHT_NORMAL);
-	pango_layout_set_font_description(lay, fd);
-	pango_layout_set_width(lay, (int)(w * PANGO_SCALE));
-	pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_alignment(lay, align);
-	pango_layout_set_text(lay, s, -1);
-	if (grey)
-		cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
-	else
-		cairo_set_source_rgb(p->cr, 0, 0, 0);
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_update_layout(p->cr, lay);
-	pango_cairo_show_layout(p->cr, lay);
-	pango_layout_get_size(lay, &lw, &lh);
-	pango_font_description_free(fd);
-	g_object_unref(lay);
-	return (double)lh / PANGO_SCALE;
-}
-
-static void box(struct pdf *p, double x, double y, double w, double h, double lw)
-{
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
-	cairo_set_line_width(p->cr, lw);
-	cairo_rectangle(p->cr, x, y, w, h);
-	cairo_stroke(p->cr);
-}
-
-/*
- * One row of the table: label cell, value cell. A blank patient field
- * gets a grey hint instead of a value. Returns the row height.
- */
-static double row(struct pdf *p, double y, double min_h, const char *label,
-		  const char *value, const char *hint)
-{
-	double vx = MARGIN + LABEL_W, vw = PAGE_W - 2 * MARGIN - LABEL_W;
-	double h = min_h, th;
-
-	text(p, MARGIN + PAD, y + PAD, LABEL_W - 2 * PAD, 10.5, true, false,
-	     PANGO_ALIGN_LEFT, label);
-	if (value && value[0])
-		th = text(p, vx + PAD, y + PAD, vw - 2 * PAD, 12, false, false,
-			  PANGO_ALIGN_LEFT, value);
-	else
-		th = text(p, vx + PAD, y + PAD, vw - 2 * PAD, 8.5, false, true,
-			  PANGO_ALIGN_LEFT, hint ? hint : "");
-	if (th + 2 * PAD > h)
-		h = th + 2 * PAD;
-	box(p, MARGIN, y, LABEL_W, h, 0.8);
-	box(p, vx, y, vw, h, 0.8);
-	return h;
-}
-
-static void insurer_number_boxes(struct pdf *p, double y, double h,
-				  const char *number)
-{
-	double x = MARGIN + LABEL_W + PAD + 150, size = 16;
-
-	for (int i = 0; i < 8; i++) {
-		char digit[2] = { number[0] && (size_t)i < strlen(number) ? number[i] : 0, 0 };
-
-		box(p, x + i * (size + 2), y + (h - size) / 2, size, size, 0.6);
-		if (digit[0])
-			text(p, x + i * (size + 2), y + (h - size) / 2 + 1, size, 11,
-			     false, false, PANGO_ALIGN_CENTER, digit);
-	}
-}
-
-static void draw_form(struct pdf *p, const struct mncr_claim_form *f)
-{
-	char birth[160], era[64], date[96], note[512];
-	double y = MARGIN, w = PAGE_W - 2 * MARGIN, h;
-	const char *share = f->share[0] ? f->share :
-			    "□ 1割　　□ 2割　　□ 3割　　□ その他（　　　　）";
-
-	era_date(f->birth, era, sizeof(era));
-	if (f->birth[0])
-		snprintf(birth, sizeof(birth), "%s（%.4s年%d月%d日）", era, f->birth,
-			 atoi((char[3]){ f->birth[4], f->birth[5], 0 }),
-			 atoi((char[3]){ f->birth[6], f->birth[7], 0 }));
-	else
-		birth[0] = '\0';
-	era_date(f->date, era, sizeof(era));
-	snprintf(date, sizeof(date), "申立日　%s", era);
-
-	y += text(p, MARGIN, y, w, 22, true, false, PANGO_ALIGN_CENTER, FORM_TITLE);
-	y += 14;
-	text(p, MARGIN, y, w, 10.5, false, false, PANGO_ALIGN_RIGHT, date);
-	y += 24;
-	y += text(p, MARGIN, y, w, 10.5, false, false, PANGO_ALIGN_LEFT,
-		  "私は、下記のとおり医療保険の被保険者（被扶養者）の資格を有していることを申し立てます。");
-	y += 12;
-
-	y += row(p, y, 40, fields[F_NAME].label, f->name, "ご記入ください");
-	y += row(p, y, 30, fields[F_BIRTH].label, birth, "ご記入ください");
-	y += row(p, y, 30, fields[F_SEX].label, sex_text(f->sex), "ご記入ください");
-	y += row(p, y, 52, fields[F_ADDRESS].label, f->address, "ご記入ください");
-	y += row(p, y, 40, fields[F_CONTACT].label, f->contact,
-		 "ご記入ください（日中に連絡のつく電話番号）");
-	y += row(p, y, 40, fields[F_INSURER_NAME].label, f->insurer_name,
-		 "ご記入ください（加入している健康保険組合・協会けんぽ・市区町村など）");
-	h = row(p, y, 40, fields[F_INSURER_NUMBER].label, "",
-		"ご記入ください（わかる場合）");
-	insurer_number_boxes(p, y, h, f->insurer_number);
-	y += h;
-	y += row(p, y, 36, fields[F_SHARE].label, share, NULL);
-	y += row(p, y, 44, "署名", "", "ご本人（または代理の方）の署名");
-	y += 20;
-
-	snprintf(note, sizeof(note),
-		 "オンライン資格確認を完了できなかったため、この申立書を作成しました。\n理由：%s。\n%s",
-		 reason_texts[f->reason],
-		 f->prefilled ?
-		 "氏名・生年月日・性別・住所は、マイナンバーカードのICチップから読み取って記入しています。" :
-		 "カードから氏名などを読み取れなかったため、すべての欄をご記入ください。");
-	h = text(p, MARGIN + PAD, y + PAD, w - 2 * PAD, 9.5, false, false,
-		 PANGO_ALIGN_LEFT, note);
-	box(p, MARGIN, y, w, h + 2 * PAD, 0.6);
-	y += h + 2 * PAD + 10;
-	text(p, MARGIN, y, w, 9.5, false, false, PANGO_ALIGN_LEFT,
-	     "連絡先・保険者名・保険者番号・負担割合をご記入のうえ、受付にご提出ください。");
-	text(p, MARGIN, PAGE_H - MARGIN - 12, w, 7.5, false, true,
-	     PANGO_ALIGN_RIGHT, "mncr 顔認証付きカードリーダーで作成");
-	OPENSSL_cleanse(birth, sizeof(birth));
-	OPENSSL_cleanse(note, sizeof(note));
-}
-
-int mncr_claim_form_write_pdf(const struct mncr_claim_form *f,
-			      const char *path)
-{
-	struct pdf p = { .fd = -1 };
-	cairo_surface_t *surf;
-	cairo_status_t st;
-	int ret;
-
-	if (!f || mncr_claim_form_check(f) < 0)
-		return -EINVAL;
-	p.fd = open_output(path);
-	if (p.fd < 0)
-		return p.fd;
-	surf = cairo_pdf_surface_create_for_stream(pdf_write, &p, PAGE_W, PAGE_H);
-	/* Metadata names the form, never the patient. */
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, FORM_TITLE);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "mncr");
-	p.cr = cairo_create(surf);
-	/* A font map of our own: nothing process-wide is created or kept. */
-	p.fm = pango_cairo_font_map_new();
-	p.pc = pango_font_map_create_context(p.fm);
-	pango_cairo_update_context(p.cr, p.pc);
-	draw_form(&p, f);
-	cairo_show_page(p.cr);
-	g_object_unref(p.pc);
-	g_object_unref(p.fm);
-	cairo_destroy(p.cr);
-	cairo_surface_finish(surf);
-	st = cairo_surface_status(surf);
-	cairo_surface_destroy(surf);
-	ret = p.err ? p.err : st != CAIRO_STATUS_SUCCESS ? -EIO : 0;
-	return close_output(p.fd, path, ret);
-}
-
-bool mncr_claim_form_pdf_supported(void)
-{
-	return true;
-}
-
-#else
-
-int mncr_claim_form_write_pdf(const struct mncr_claim_form *f,
-			      const char *path)
-{
-	(void)f;
-	(void)path;
-	return -ENOTSUP;
-}
-
-bool mncr_claim_form_pdf_supported(void)
-{
-	return false;
-}
-
-#endif

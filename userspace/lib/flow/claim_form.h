@@ -7,14 +7,13 @@
  * blanks for what only the patient knows (contact, insurer, 負担割合), the
  * date, and why it was made.
  *
- * Two renderings: JSON (each field with its Japanese label; parsed back by
- * mncr_claim_form_parse_json()) and a printable A4 PDF in Japanese (cairo +
- * pango, a Japanese font through fontconfig: IPAex or Noto CJK).
+ * This module is the form itself: its fields, their checks and its JSON
+ * (each field with its Japanese label; parsed back by
+ * mncr_claim_form_parse_json()). The printable A4 PDF is claim_pdf.h, the
+ * files both are written to claim_file.h.
  *
  * Patient data stays in the caller's struct and in buffers wiped before
- * they are freed; the only file written is the requested path, created
- * mode 0600 (an existing file is truncated and set to 0600). No temporary
- * files.
+ * they are freed.
  */
 #ifndef MNCR_CLAIM_FORM_H
 #define MNCR_CLAIM_FORM_H
@@ -32,11 +31,27 @@
 #define MNCR_CLAIM_SHARE_MAX	16
 #define MNCR_CLAIM_JSON_MAX	16384
 
+#define MNCR_CLAIM_FORM_TITLE	"被保険者資格申立書"
+
 enum mncr_claim_reason {
 	MNCR_CLAIM_SERVICE_UNAVAILABLE,	/* the eligibility service did not answer */
 	MNCR_CLAIM_NOT_VERIFIED,	/* identity could not be confirmed */
 	MNCR_CLAIM_QUERY_FAILED,	/* the service refused the query */
 	MNCR_CLAIM_REASON_COUNT
+};
+
+/* The fields, in the order the form lists them. */
+enum mncr_claim_field {
+	MNCR_CLAIM_FIELD_NAME,
+	MNCR_CLAIM_FIELD_BIRTH,
+	MNCR_CLAIM_FIELD_SEX,
+	MNCR_CLAIM_FIELD_ADDRESS,
+	MNCR_CLAIM_FIELD_CONTACT,
+	MNCR_CLAIM_FIELD_INSURER_NAME,
+	MNCR_CLAIM_FIELD_INSURER_NUMBER,
+	MNCR_CLAIM_FIELD_SHARE,
+	MNCR_CLAIM_FIELD_DATE,
+	MNCR_CLAIM_FIELD_COUNT
 };
 
 struct mncr_claim_form {
@@ -91,22 +106,24 @@ int mncr_claim_form_parse_json(const char *text, size_t len,
 			       struct mncr_claim_form *out, char *why,
 			       size_t why_len);
 
-/* Writes the JSON to path (0600): 0 or -errno. */
+/* Writes the JSON to path (as mncr_claim_file_open()): 0 or -errno. */
 int mncr_claim_form_write_json(const struct mncr_claim_form *f,
 			       const char *path);
-
-/*
- * Writes the A4 PDF to path (0600): 0 or -errno; -ENOTSUP when libmncr
- * was built without cairo/pango (mncr_claim_form_pdf_supported()).
- */
-int mncr_claim_form_write_pdf(const struct mncr_claim_form *f,
-			      const char *path);
-bool mncr_claim_form_pdf_supported(void);
 
 /* "service_unavailable", "not_verified", "query_failed"; "?" otherwise. */
 const char *mncr_claim_reason_name(enum mncr_claim_reason r);
 /* The sentence printed on the form, in Japanese; "" otherwise. */
 const char *mncr_claim_reason_text(enum mncr_claim_reason r);
+
+/* The field's Japanese label ("氏名", ...); "" otherwise. */
+const char *mncr_claim_field_label(enum mncr_claim_field id);
+/* "男", "女", "適用不能", "不明" for the card's sex codes; "" otherwise. */
+const char *mncr_claim_sex_text(char sex);
+/*
+ * YYYYMMDD as the form prints it: "昭和55年2月17日" (元年 for year 1),
+ * Gregorian before 明治6; "" in out when ymd is not 8 digits.
+ */
+void mncr_claim_era_date(const char *ymd, char *out, size_t cap);
 
 /* Date of t in JST as YYYYMMDD: 0 or -EOVERFLOW. */
 int mncr_claim_date_jst(time_t t, char out[9]);

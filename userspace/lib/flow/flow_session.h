@@ -86,7 +86,7 @@ struct mncr_flow_hooks {
 			   struct mncr_flow_answer *a);
 	/* Optional: 基本4情報 read with 照合番号B, for the 申立書. */
 	int (*basic4)(void *ctx, struct mncr_text_basic4 *out);
-	/* Hands over the 申立書 (write it: mncr_claim_form_write_pdf/json). */
+	/* Hands over the 申立書 (write it: claim_form.h, claim_pdf.h). */
 	int (*claim_form)(void *ctx, const struct mncr_claim_form *form);
 	/* Returns once the card is out (0 or -ENOMEDIUM both mean out). */
 	int (*wait_removal)(void *ctx);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Eligibility service messages (elig_message.c over elig_json.c) on
+ * Eligibility service messages (elig_message.c over elig_json.c, json-c) on
  * arbitrary bodies: request, response and challenge parsers. Whatever a
  * parser accepts must encode again, and that encoding must parse back to
  * a message that encodes to the very same bytes.

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The JSON reader (util/json_read.c) on arbitrary text. A parsed
- * tree must be consistent: strings NUL-terminated at their length, arrays
- * and objects with as many items (and keys) as they claim, every key found
- * again by mncr_json_value_get(), depth within the limit; integers read
- * back within their bound.
+ * The JSON reader (util/json_read.c, json-c with the strict checks) on
+ * arbitrary text. An accepted tree must be consistent: strings
+ * NUL-terminated at their length with no NUL inside and well-formed UTF-8,
+ * every item reached by index, every key found again by
+ * mncr_json_value_get(), depth within the limit, numbers finite; integers
+ * read back within their bound. A refusal leaves EINVAL or ENOMEM and a
+ * terminated message.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/linkhash.h>
+
 #include "util/json_read.h"
+#include "util/utf8.h"
 
 static void check(int cond)
 {
@@ -19,35 +25,37 @@ static void check(int cond)
 		abort();
 }
 
-static void walk(const struct mncr_json_value *v, int depth)
+static void walk(const struct json_object *v, int depth)
 {
 	unsigned long long u;
+	const char *s;
+	double d;
 
-	check(depth <= MNCR_JSON_VALUE_MAX_DEPTH + 1);
-	switch (v->type) {
-	case MNCR_JSON_VALUE_STRING:
-		check(v->string && v->string[v->len] == '\0');
-		check(mncr_json_value_str(v) == v->string);
+	check(depth <= MNCR_JSON_VALUE_MAX_DEPTH);
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		s = mncr_json_value_str(v);
+		check(s && strlen(s) == (size_t)json_object_get_string_len(v));
+		check(mncr_utf8_valid(s, strlen(s)));
 		break;
-	case MNCR_JSON_VALUE_NUMBER:
+	case json_type_int:
+	case json_type_double:
+		check(mncr_json_value_number(v, &d) == 0 && isfinite(d));
 		if (mncr_json_value_uint(v, 1000000, &u) == 0)
-			check(u <= 1000000 && (double)u == v->number);
+			check(u <= 1000000 && (double)u == d);
 		break;
-	case MNCR_JSON_VALUE_ARRAY:
-		for (size_t i = 0; i < v->len; i++) {
-			check(mncr_json_value_at(v, i) == &v->items[i]);
-			walk(&v->items[i], depth + 1);
-		}
-		check(mncr_json_value_at(v, v->len) == NULL);
+	case json_type_array:
+		for (size_t i = 0; i < mncr_json_value_len(v); i++)
+			walk(mncr_json_value_at(v, i), depth + 1);
+		check(mncr_json_value_at(v, mncr_json_value_len(v)) == NULL);
 		break;
-	case MNCR_JSON_VALUE_OBJECT:
-		for (size_t i = 0; i < v->len; i++) {
-			check(v->keys[i] != NULL);
-			/* no duplicate keys, so the first match is this one */
-			check(mncr_json_value_get(v, v->keys[i]) == &v->items[i]);
-			walk(&v->items[i], depth + 1);
+	case json_type_object: {
+		json_object_object_foreach((struct json_object *)v, key, val) {
+			check(mncr_json_value_get(v, key) == val);
+			walk(val, depth + 1);
 		}
 		break;
+	}
 	default:
 		check(mncr_json_value_str(v) == NULL);
 		break;
@@ -58,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mncr_json_value *root;
+	struct json_object *root;
 	char err[128];
 
 	root = mncr_json_value_parse((const char *)data, size, err, sizeof(err));
@@ -68,6 +76,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	walk(root, 0);
-	mncr_json_value_free(root);
+	json_object_put(root);
 	return 0;
 }

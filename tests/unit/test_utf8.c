@@ -42,22 +42,6 @@ static void test_seq_len(void **state)
 	assert_false(mncr_utf8_valid("限", 2));
 }
 
-static void test_put(void **state)
-{
-	static const uint32_t cps[] = { 0, 0x7f, 0x80, 0x7ff, 0x800, 0xffff,
-					0x10000, 0x10ffff };
-	static const size_t lens[] = { 1, 1, 2, 2, 3, 3, 4, 4 };
-	char d[4];
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
-		assert_int_equal(mncr_utf8_put(d, cps[i]), lens[i]);
-		assert_int_equal(seq(d, lens[i]), lens[i]);
-	}
-	assert_int_equal(mncr_utf8_put(d, 0x9650), 3);	/* 限 */
-	assert_memory_equal(d, "\xe9\x99\x90", 3);
-}
-
 static void test_cut(void **state)
 {
 	const char *s = "ab限";	/* 2 + 3 bytes */
@@ -76,7 +60,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seq_len),
-		cmocka_unit_test(test_put),
 		cmocka_unit_test(test_cut),
 	};
 

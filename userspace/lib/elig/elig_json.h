@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Strict, schema-driven JSON reader for the eligibility messages.
+ * Strict, schema-driven reading of the eligibility messages, over the
+ * strict JSON reader (util/json_read.h).
  *
  * The text must be one JSON object (RFC 8259) whose members are exactly the
  * fields of a schema: unknown, duplicate or missing required members, wrong
- * value types, over-long strings, invalid UTF-8, \u0000, and anything after
- * the object are errors. Values are decoded straight into the caller's
- * fixed-size struct, so nothing is allocated and a caller holding card data
- * can cleanse everything it was given. Only the value types the messages
- * use exist: strings, booleans, unsigned integers and nested objects.
+ * value types (exactly: 1.0 is no integer), over-long strings, invalid
+ * UTF-8, \u0000, and anything after the object are errors. Values are
+ * copied into the caller's fixed-size struct and json-c's tree is wiped
+ * before it is freed, so a caller holding card data can cleanse everything
+ * it was given. Only the value types the messages use exist: strings,
+ * booleans, unsigned integers and nested objects.
  */
 #ifndef MNCR_ELIG_JSON_H
 #define MNCR_ELIG_JSON_H
@@ -48,17 +50,13 @@ struct mncr_elig_json_schema {
 	size_t seen_offset;
 };
 
-struct mncr_elig_json_error {
-	size_t offset;		/* byte offset of the problem in the text */
-	char message[128];	/* never holds field values, only names */
-};
-
 /*
  * Reads text into target, which the caller has zeroed. Returns 0 or
- * -EINVAL with err filled (err may be NULL).
+ * -EINVAL with the reason in err (member names only, never values; err
+ * may be NULL).
  */
 int mncr_elig_json_read(const char *text, size_t len,
 			const struct mncr_elig_json_schema *schema,
-			void *target, struct mncr_elig_json_error *err);
+			void *target, char *err, size_t err_len);
 
 #endif

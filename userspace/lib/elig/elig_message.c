@@ -204,15 +204,10 @@ static int read_json(const char *text, size_t len,
 		     const struct mncr_elig_json_schema *schema, void *wire,
 		     char *why, size_t why_len)
 {
-	struct mncr_elig_json_error err;
-
 	if (len > MNCR_ELIG_BODY_MAX)
 		return why_fail(why, why_len, "message longer than %d bytes",
 				MNCR_ELIG_BODY_MAX);
-	if (mncr_elig_json_read(text, len, schema, wire, &err))
-		return why_fail(why, why_len, "byte %zu: %s", err.offset,
-				err.message);
-	return 0;
+	return mncr_elig_json_read(text, len, schema, wire, why, why_len);
 }
 
 static int check_version(uint32_t v, char *why, size_t why_len)

@@ -81,14 +81,14 @@ static int b64dec(const char *s, char *out, size_t max)
 	return 0;
 }
 
-static const struct mncr_json_value *attr(const struct mncr_json_value *node,
+static const struct json_object *attr(const struct json_object *node,
 					 const char *key)
 {
 	return mncr_json_value_get(mncr_json_value_get(node, "attr"), key);
 }
 
 /* attr key as a decoded string ("" when absent): 0 or -1. */
-static int attr_str(const struct mncr_json_value *node, const char *key,
+static int attr_str(const struct json_object *node, const char *key,
 		    char *out, size_t max)
 {
 	const char *s = mncr_json_value_str(mncr_json_value_get(attr(node, key), "s"));
@@ -98,16 +98,16 @@ static int attr_str(const struct mncr_json_value *node, const char *key,
 }
 
 /* attr key's list of integers: the count (at most max) or -1. */
-static int attr_ints(const struct mncr_json_value *node, const char *key,
+static int attr_ints(const struct json_object *node, const char *key,
 		     long *out, int max)
 {
-	const struct mncr_json_value *l;
+	const struct json_object *l;
 	int n = 0;
 
 	l = mncr_json_value_get(mncr_json_value_get(attr(node, key), "list"), "i");
 	if (!l)
 		return 0;
-	for (size_t i = 0; i < l->len; i++) {
+	for (size_t i = 0; i < mncr_json_value_len(l); i++) {
 		const char *s = mncr_json_value_str(mncr_json_value_at(l, i));
 
 		if (!s || n >= max)
@@ -117,9 +117,9 @@ static int attr_ints(const struct mncr_json_value *node, const char *key,
 	return n;
 }
 
-static int find_node(const struct mncr_json_value *list, const char *name)
+static int find_node(const struct json_object *list, const char *name)
 {
-	for (size_t i = 0; i < list->len; i++) {
+	for (size_t i = 0; i < mncr_json_value_len(list); i++) {
 		const char *s = mncr_json_value_str(
 			mncr_json_value_get(mncr_json_value_at(list, i), "name"));
 
@@ -130,12 +130,12 @@ static int find_node(const struct mncr_json_value *list, const char *name)
 }
 
 /* The convolution attributes: stride, padding, fused ops. */
-static int conv_attrs(const struct mncr_json_value *j, struct node *nd,
+static int conv_attrs(const struct json_object *j, struct node *nd,
 		      char *err, size_t err_len)
 {
 	char s[64], fused[2][32];
 	long v[8];
-	const struct mncr_json_value *l;
+	const struct json_object *l;
 	int n;
 
 	if (attr_str(j, "data_format", s, sizeof(s)) || (s[0] && strcmp(s, "NHWC")))
@@ -153,24 +153,24 @@ static int conv_attrs(const struct mncr_json_value *j, struct node *nd,
 		return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: padding %s", nd->name, s);
 	nd->same = !strcmp(s, "SAME");
 	l = mncr_json_value_get(mncr_json_value_get(attr(j, "fused_ops"), "list"), "s");
-	if (!l || l->len < 1 || l->len > 2)
+	if (!l || mncr_json_value_len(l) < 1 || mncr_json_value_len(l) > 2)
 		return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: fused ops", nd->name);
-	for (size_t i = 0; i < l->len; i++) {
+	for (size_t i = 0; i < mncr_json_value_len(l); i++) {
 		const char *f = mncr_json_value_str(mncr_json_value_at(l, i));
 
 		if (!f || b64dec(f, fused[i], sizeof(fused[i])) < 0)
 			return mncr_face_seterr(err, err_len, -EINVAL, "%s: fused ops", nd->name);
 	}
-	if (strcmp(fused[0], "BiasAdd") || (l->len == 2 && strcmp(fused[1], "Relu")))
+	if (strcmp(fused[0], "BiasAdd") || (mncr_json_value_len(l) == 2 && strcmp(fused[1], "Relu")))
 		return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: fused op %s not supported",
-			      nd->name, l->len == 2 ? fused[1] : fused[0]);
-	nd->relu = l->len == 2;
+			      nd->name, mncr_json_value_len(l) == 2 ? fused[1] : fused[0]);
+	nd->relu = mncr_json_value_len(l) == 2;
 	return 0;
 }
 
 /* The weights: Const nodes get their data from the manifest order. */
-static int load_weights(struct mncr_face_graph *g, const struct mncr_json_value *list,
-			const struct mncr_json_value *manifest, const uint8_t *bin,
+static int load_weights(struct mncr_face_graph *g, const struct json_object *list,
+			const struct json_object *manifest, const uint8_t *bin,
 			size_t bin_len, const int *order_of, char *err, size_t err_len)
 {
 	size_t off = 0;
@@ -178,13 +178,13 @@ static int load_weights(struct mncr_face_graph *g, const struct mncr_json_value 
 	g->weights = malloc(bin_len + 4);
 	if (!g->weights)
 		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
-	for (size_t gi = 0; manifest && gi < manifest->len; gi++) {
-		const struct mncr_json_value *ws =
+	for (size_t gi = 0; manifest && gi < mncr_json_value_len(manifest); gi++) {
+		const struct json_object *ws =
 			mncr_json_value_get(mncr_json_value_at(manifest, gi), "weights");
 
-		for (size_t i = 0; ws && i < ws->len; i++) {
-			const struct mncr_json_value *w = mncr_json_value_at(ws, i);
-			const struct mncr_json_value *shape = mncr_json_value_get(w, "shape");
+		for (size_t i = 0; ws && i < mncr_json_value_len(ws); i++) {
+			const struct json_object *w = mncr_json_value_at(ws, i);
+			const struct json_object *shape = mncr_json_value_get(w, "shape");
 			const char *name = mncr_json_value_str(mncr_json_value_get(w, "name"));
 			const char *dtype = mncr_json_value_str(mncr_json_value_get(w, "dtype"));
 			size_t count = 1, dims[4] = { 1, 1, 1, 1 };
@@ -192,19 +192,19 @@ static int load_weights(struct mncr_face_graph *g, const struct mncr_json_value 
 			struct node *nd;
 			float *dst = (float *)((uint8_t *)g->weights + off);
 
-			if (!name || !dtype || !shape || shape->len > 4)
+			if (!name || !dtype || !shape || mncr_json_value_len(shape) > 4)
 				return mncr_face_seterr(err, err_len, -EINVAL, "weight %zu: malformed", i);
 			if (mncr_json_value_get(w, "quantization"))
 				return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: quantised", name);
 			if (strcmp(dtype, "float32") && strcmp(dtype, "int32"))
 				return mncr_face_seterr(err, err_len, -ENOTSUP, "%s: dtype %s", name, dtype);
 			is_int = !strcmp(dtype, "int32");
-			for (size_t d = 0; d < shape->len; d++) {
+			for (size_t d = 0; d < mncr_json_value_len(shape); d++) {
 				unsigned long long v;
 
 				if (mncr_json_value_uint(mncr_json_value_at(shape, d), 1u << 24, &v))
 					return mncr_face_seterr(err, err_len, -EINVAL, "%s: shape", name);
-				dims[4 - shape->len + d] = (size_t)v;
+				dims[4 - mncr_json_value_len(shape) + d] = (size_t)v;
 				count *= (size_t)v;
 			}
 			if (count > (bin_len - off) / 4)
@@ -229,7 +229,7 @@ static int load_weights(struct mncr_face_graph *g, const struct mncr_json_value 
 			nd = &g->nodes[order_of[idx]];
 			if (nd->op != OP_CONST)
 				return mncr_face_seterr(err, err_len, -EINVAL, "%s: not a Const", name);
-			nd->cval.rank = (int)shape->len;
+			nd->cval.rank = (int)mncr_json_value_len(shape);
 			/* batch 1: the first of 4 dimensions folds into h */
 			nd->cval.t.h = (int)(dims[0] * dims[1]);
 			nd->cval.t.w = (int)dims[2];
@@ -353,18 +353,18 @@ static void fuse_prelu(struct mncr_face_graph *g)
 	}
 }
 
-static int build(struct mncr_face_graph *g, const struct mncr_json_value *root,
+static int build(struct mncr_face_graph *g, const struct json_object *root,
 		 const uint8_t *bin, size_t bin_len, unsigned flags, char *err,
 		 size_t err_len)
 {
-	const struct mncr_json_value *list =
+	const struct json_object *list =
 		mncr_json_value_get(mncr_json_value_get(root, "modelTopology"), "node");
-	const struct mncr_json_value *manifest = mncr_json_value_get(root, "weightsManifest");
+	const struct json_object *manifest = mncr_json_value_get(root, "weightsManifest");
 	int n, *state, *order, *order_of, *n_in, (*in_idx)[MAX_INPUTS], m = 0, ret = 0;
 
-	if (!list || list->type != MNCR_JSON_VALUE_ARRAY || !list->len || list->len > MAX_NODES)
+	if (!list || !json_object_is_type(list, json_type_array) || !mncr_json_value_len(list) || mncr_json_value_len(list) > MAX_NODES)
 		return mncr_face_seterr(err, err_len, -EINVAL, "no modelTopology.node list");
-	n = (int)list->len;
+	n = (int)mncr_json_value_len(list);
 	state = calloc((size_t)n, sizeof(int));
 	order = calloc((size_t)n, sizeof(int));
 	order_of = calloc((size_t)n, sizeof(int));
@@ -377,8 +377,8 @@ static int build(struct mncr_face_graph *g, const struct mncr_json_value *root,
 	}
 	g->n = n;
 	for (int i = 0; i < n && !ret; i++) {
-		const struct mncr_json_value *j = mncr_json_value_at(list, i);
-		const struct mncr_json_value *ins = mncr_json_value_get(j, "input");
+		const struct json_object *j = mncr_json_value_at(list, i);
+		const struct json_object *ins = mncr_json_value_get(j, "input");
 		const char *op = mncr_json_value_str(mncr_json_value_get(j, "op"));
 		int known = -1;
 
@@ -390,7 +390,7 @@ static int build(struct mncr_face_graph *g, const struct mncr_json_value *root,
 				     i, op ? op : "(none)");
 			break;
 		}
-		n_in[i] = ins ? (int)ins->len : 0;
+		n_in[i] = ins ? (int)mncr_json_value_len(ins) : 0;
 		if (n_in[i] != ops[known].n_in) {
 			ret = mncr_face_seterr(err, err_len, -ENOTSUP, "node %d (%s): %d inputs", i, op,
 				     n_in[i]);
@@ -417,7 +417,7 @@ static int build(struct mncr_face_graph *g, const struct mncr_json_value *root,
 	g->input = g->output = -1;
 	for (int k = 0; k < n && !ret; k++) {
 		int i = order[k];
-		const struct mncr_json_value *j = mncr_json_value_at(list, i);
+		const struct json_object *j = mncr_json_value_at(list, i);
 		const char *op = mncr_json_value_str(mncr_json_value_get(j, "op"));
 		struct node *nd = &g->nodes[k];
 		const char *name = mncr_json_value_str(mncr_json_value_get(j, "name"));
@@ -521,7 +521,7 @@ int mncr_face_graph_parse(struct mncr_face_graph **out, const char *json,
 			  unsigned flags, char *err, size_t err_len)
 {
 	struct mncr_face_graph *g = calloc(1, sizeof(*g));
-	struct mncr_json_value *root;
+	struct json_object *root;
 	char jerr[128];
 	int ret;
 
@@ -535,7 +535,7 @@ int mncr_face_graph_parse(struct mncr_face_graph **out, const char *json,
 			      "model.json: %s", jerr);
 	}
 	ret = build(g, root, bin, bin_len, flags, err, err_len);
-	mncr_json_value_free(root);
+	json_object_put(root);
 	if (ret) {
 		mncr_face_graph_free(g);
 		return ret;

@@ -129,12 +129,12 @@ void mncr_face_weights_free(struct mncr_face_weights *w)
 enum qtype { Q_NONE, Q_U8, Q_U16, Q_F16 };
 
 /* Reads one tensor description (not its data). */
-static int parse_tensor(const struct mncr_json_value *t, size_t idx,
+static int parse_tensor(const struct json_object *t, size_t idx,
 			struct mncr_face_weight *out, enum qtype *qt,
 			double *scale, double *min, int *is_int,
 			char *err, size_t err_len)
 {
-	const struct mncr_json_value *shape, *q;
+	const struct json_object *shape, *q;
 	const char *name = mncr_json_value_str(mncr_json_value_get(t, "name"));
 	const char *dtype = mncr_json_value_str(mncr_json_value_get(t, "dtype"));
 
@@ -147,17 +147,17 @@ static int parse_tensor(const struct mncr_json_value *t, size_t idx,
 			      name, dtype ? dtype : "missing");
 	*is_int = strcmp(dtype, "int32") == 0;
 	shape = mncr_json_value_get(t, "shape");
-	if (!shape || shape->type != MNCR_JSON_VALUE_ARRAY ||
-	    shape->len > MNCR_FACE_MAX_DIMS)
+	if (!shape || !json_object_is_type(shape, json_type_array) ||
+	    mncr_json_value_len(shape) > MNCR_FACE_MAX_DIMS)
 		return mncr_face_seterr(err, err_len, -EINVAL,
 			      "%s: \"shape\" must be a list of at most %d sizes",
 			      name, MNCR_FACE_MAX_DIMS);
-	out->ndim = (int)shape->len;
+	out->ndim = (int)mncr_json_value_len(shape);
 	out->count = 1;
-	for (size_t d = 0; d < shape->len; d++) {
+	for (size_t d = 0; d < mncr_json_value_len(shape); d++) {
 		unsigned long long v;
 
-		if (mncr_json_value_uint(&shape->items[d], MAX_DIM, &v) || !v)
+		if (mncr_json_value_uint(mncr_json_value_at(shape, d), MAX_DIM, &v) || !v)
 			return mncr_face_seterr(err, err_len, -EINVAL,
 				      "%s: dimension %zu is not an integer in 1..%llu",
 				      name, d, MAX_DIM);
@@ -172,10 +172,10 @@ static int parse_tensor(const struct mncr_json_value *t, size_t idx,
 	*qt = Q_NONE;
 	if (q) {
 		const char *qd = mncr_json_value_str(mncr_json_value_get(q, "dtype"));
-		const struct mncr_json_value *s = mncr_json_value_get(q, "scale");
-		const struct mncr_json_value *m = mncr_json_value_get(q, "min");
+		const struct json_object *s = mncr_json_value_get(q, "scale");
+		const struct json_object *m = mncr_json_value_get(q, "min");
 
-		if (q->type != MNCR_JSON_VALUE_OBJECT || !qd)
+		if (!json_object_is_type(q, json_type_object) || !qd)
 			return mncr_face_seterr(err, err_len, -EINVAL,
 				      "%s: \"quantization\" needs a dtype", name);
 		if (*is_int)
@@ -191,13 +191,11 @@ static int parse_tensor(const struct mncr_json_value *t, size_t idx,
 			return mncr_face_seterr(err, err_len, -EINVAL,
 				      "%s: quantisation %s not supported", name, qd);
 		if (*qt != Q_F16) {
-			if (!s || s->type != MNCR_JSON_VALUE_NUMBER || !m ||
-			    m->type != MNCR_JSON_VALUE_NUMBER)
+			if (mncr_json_value_number(s, scale) ||
+			    mncr_json_value_number(m, min))
 				return mncr_face_seterr(err, err_len, -EINVAL,
 					      "%s: quantisation needs numbers \"scale\" and \"min\"",
 					      name);
-			*scale = s->number;
-			*min = m->number;
 		}
 	}
 	out->name = strdup(name);
@@ -262,7 +260,7 @@ static int parse_all(struct mncr_face_weights *out, const char *manifest,
 		     const size_t *group_sizes, const char *what,
 		     char *err, size_t err_len)
 {
-	struct mncr_json_value *root;
+	struct json_object *root;
 	char jerr[160];
 	size_t total = 0, pos = 0;
 	int ret = 0;
@@ -272,21 +270,21 @@ static int parse_all(struct mncr_face_weights *out, const char *manifest,
 	if (!root)
 		return mncr_face_seterr(err, err_len, errno == ENOMEM ? -ENOMEM : -EINVAL,
 			      "manifest: %s", jerr);
-	if (root->type != MNCR_JSON_VALUE_ARRAY || root->len == 0) {
+	if (!json_object_is_type(root, json_type_array) || mncr_json_value_len(root) == 0) {
 		ret = mncr_face_seterr(err, err_len, -EINVAL,
 			     "manifest: not a non-empty list of weight groups");
 		goto out;
 	}
-	for (size_t g = 0; g < root->len; g++) {
-		const struct mncr_json_value *ws = mncr_json_value_get(&root->items[g],
+	for (size_t g = 0; g < mncr_json_value_len(root); g++) {
+		const struct json_object *ws = mncr_json_value_get(mncr_json_value_at(root, g),
 								     "weights");
 
-		if (!ws || ws->type != MNCR_JSON_VALUE_ARRAY) {
+		if (!ws || !json_object_is_type(ws, json_type_array)) {
 			ret = mncr_face_seterr(err, err_len, -EINVAL,
 				     "manifest: group %zu has no \"weights\" list", g);
 			goto out;
 		}
-		total += ws->len;
+		total += mncr_json_value_len(ws);
 	}
 	if (total == 0 || total > MAX_TENSORS) {
 		ret = mncr_face_seterr(err, err_len, -EINVAL,
@@ -299,21 +297,21 @@ static int parse_all(struct mncr_face_weights *out, const char *manifest,
 		ret = mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t g = 0; g < root->len; g++) {
-		const struct mncr_json_value *ws = mncr_json_value_get(&root->items[g],
+	for (size_t g = 0; g < mncr_json_value_len(root); g++) {
+		const struct json_object *ws = mncr_json_value_get(mncr_json_value_at(root, g),
 								     "weights");
 		size_t group_start = pos;
 		/* with known shard sizes a group may not spill into the next */
 		size_t limit = group_sizes ? pos + group_sizes[g] : bin_len;
 
-		for (size_t i = 0; i < ws->len; i++) {
+		for (size_t i = 0; i < mncr_json_value_len(ws); i++) {
 			struct mncr_face_weight *w = &out->w[out->n];
 			double scale = 0, min = 0;
 			enum qtype qt = Q_NONE;
 			int is_int = 0;
 			size_t bytes;
 
-			ret = parse_tensor(&ws->items[i], out->n, w, &qt, &scale,
+			ret = parse_tensor(mncr_json_value_at(ws, i), out->n, w, &qt, &scale,
 					   &min, &is_int, err, err_len);
 			if (ret) {
 				free(w->name);
@@ -357,7 +355,7 @@ static int parse_all(struct mncr_face_weights *out, const char *manifest,
 			     "%s: %zu bytes, the tensors need %zu (%zu bytes left over)",
 			     what, bin_len, pos, bin_len - pos);
 out:
-	mncr_json_value_free(root);
+	json_object_put(root);
 	if (ret)
 		mncr_face_weights_free(out);
 	return ret;
@@ -430,7 +428,8 @@ int mncr_face_weights_load(struct mncr_face_weights *out,
 			   const struct mncr_face_checksum *sums, size_t n_sums,
 			   char *err, size_t err_len)
 {
-	struct mncr_json_value *root = NULL;
+	struct json_object *root = NULL;
+	const struct json_object *shards;
 	uint8_t *manifest = NULL, *bin = NULL;
 	size_t manifest_len, bin_len = 0, *group_sizes = NULL, dir_len;
 	const char *slash;
@@ -452,31 +451,31 @@ int mncr_face_weights_load(struct mncr_face_weights *out,
 			     "%s: %s", manifest_path, jerr);
 		goto out;
 	}
-	if (root->type != MNCR_JSON_VALUE_ARRAY || root->len == 0) {
+	if (!json_object_is_type(root, json_type_array) || mncr_json_value_len(root) == 0) {
 		ret = mncr_face_seterr(err, err_len, -EINVAL,
 			     "%s: not a non-empty list of weight groups",
 			     manifest_path);
 		goto out;
 	}
-	group_sizes = calloc(root->len, sizeof(*group_sizes));
+	group_sizes = calloc(mncr_json_value_len(root), sizeof(*group_sizes));
 	if (!group_sizes) {
 		ret = mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 		goto out;
 	}
 	slash = strrchr(manifest_path, '/');
 	dir_len = slash ? (size_t)(slash - manifest_path + 1) : 0;
-	for (size_t g = 0; g < root->len; g++) {
-		const struct mncr_json_value *paths =
-			mncr_json_value_get(&root->items[g], "paths");
+	for (size_t g = 0; g < mncr_json_value_len(root); g++) {
+		const struct json_object *paths =
+			mncr_json_value_get(mncr_json_value_at(root, g), "paths");
 
-		if (!paths || paths->type != MNCR_JSON_VALUE_ARRAY || !paths->len) {
+		if (!paths || !json_object_is_type(paths, json_type_array) || !mncr_json_value_len(paths)) {
 			ret = mncr_face_seterr(err, err_len, -EINVAL,
 				     "%s: group %zu has no \"paths\" list",
 				     manifest_path, g);
 			goto out;
 		}
-		for (size_t i = 0; i < paths->len; i++) {
-			const char *name = mncr_json_value_str(&paths->items[i]);
+		for (size_t i = 0; i < mncr_json_value_len(paths); i++) {
+			const char *name = mncr_json_value_str(mncr_json_value_at(paths, i));
 			uint8_t *shard, *nbin;
 			size_t shard_len;
 
@@ -518,17 +517,17 @@ int mncr_face_weights_load(struct mncr_face_weights *out,
 		}
 	}
 	/* Error messages name the only shard when there is one. */
-	if (root->len == 1 && mncr_json_value_get(&root->items[0], "paths")->len == 1)
+	shards = mncr_json_value_get(mncr_json_value_at(root, 0), "paths");
+	if (mncr_json_value_len(root) == 1 && mncr_json_value_len(shards) == 1)
 		snprintf(path, sizeof(path), "%.*s%s", (int)dir_len, manifest_path,
-			 mncr_json_value_str(mncr_json_value_get(&root->items[0],
-							       "paths")->items));
+			 mncr_json_value_str(mncr_json_value_at(shards, 0)));
 	else
 		snprintf(path, sizeof(path), "%s (shards)", manifest_path);
 	ret = parse_all(out, (char *)manifest, manifest_len,
 			bin ? bin : (const uint8_t *)"", bin_len, group_sizes,
 			path, err, err_len);
 out:
-	mncr_json_value_free(root);
+	json_object_put(root);
 	free(group_sizes);
 	free(manifest);
 	free(bin);

@@ -166,10 +166,13 @@ static char *record_body(uint64_t seq, const char *prev, const char *event,
 	mncr_json_string(&j, "event", event);
 	for (size_t i = 0; i < n; i++)
 		mncr_json_string(&j, fields[i].key, fields[i].value);
-	if (fclose(f) != 0) {
+	mncr_json_object_end(&j);
+	/* without the closing brace: the hash member goes after */
+	if (fclose(f) != 0 || !*len || buf[*len - 1] != '}') {
 		free(buf);
 		return NULL;
 	}
+	buf[--*len] = '\0';
 	return buf;
 }
 

@@ -4,6 +4,7 @@
 #include "elig/elig_fields.h"
 #include "flow/claim_file.h"
 #include "util/json_read.h"
+#include "util/json_wipe.h"
 #include "util/json_write.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/linkhash.h>
 #include <openssl/crypto.h>
 
 #define JST_OFFSET (9 * 3600)
@@ -274,38 +276,17 @@ int mncr_claim_form_json(const struct mncr_claim_form *f, char *out,
 	return (int)len;
 }
 
-/* Wipes every string of a parsed tree, then frees it. */
-static void json_wipe(struct mncr_json_value *v)
-{
-	if (!v)
-		return;
-	if (v->string)
-		OPENSSL_cleanse(v->string, v->len);
-	if (v->type == MNCR_JSON_VALUE_ARRAY || v->type == MNCR_JSON_VALUE_OBJECT) {
-		for (size_t i = 0; i < v->len; i++) {
-			json_wipe(&v->items[i]);
-			if (v->keys && v->keys[i])
-				OPENSSL_cleanse(v->keys[i], strlen(v->keys[i]));
-		}
-	}
-}
-
-static void json_free_wiped(struct mncr_json_value *v)
-{
-	json_wipe(v);
-	mncr_json_value_free(v);
-}
-
 /* True when obj is an object whose keys are all in allowed (NULL-ended). */
-static bool only_keys(const struct mncr_json_value *obj, const char *const *allowed)
+static bool only_keys(const struct json_object *obj, const char *const *allowed)
 {
-	if (!obj || obj->type != MNCR_JSON_VALUE_OBJECT)
+	if (!json_object_is_type(obj, json_type_object))
 		return false;
-	for (size_t i = 0; i < obj->len; i++) {
+	json_object_object_foreach((struct json_object *)obj, key, val) {
 		bool ok = false;
 
+		(void)val;
 		for (const char *const *a = allowed; *a; a++)
-			ok |= strcmp(obj->keys[i], *a) == 0;
+			ok |= strcmp(key, *a) == 0;
 		if (!ok)
 			return false;
 	}
@@ -320,15 +301,15 @@ static int why_set(char *why, size_t why_len, const char *what)
 }
 
 /* Copies fields.<key>.value into dst (cap bytes with the NUL). */
-static int take(const struct mncr_json_value *fs, enum mncr_claim_field id, char *dst,
+static int take(const struct json_object *fs, enum mncr_claim_field id, char *dst,
 		size_t cap, char *why, size_t why_len)
 {
 	static const char *const keys[] = { "label", "value", "text", "source", NULL };
-	const struct mncr_json_value *o = mncr_json_value_get(fs, fields[id].key);
+	const struct json_object *o = mncr_json_value_get(fs, fields[id].key);
 	const char *label = mncr_json_value_str(mncr_json_value_get(o, "label"));
 	const char *value = mncr_json_value_str(mncr_json_value_get(o, "value"));
-	const struct mncr_json_value *text = mncr_json_value_get(o, "text");
-	const struct mncr_json_value *src = mncr_json_value_get(o, "source");
+	const struct json_object *text = mncr_json_value_get(o, "text");
+	const struct json_object *src = mncr_json_value_get(o, "source");
 	char msg[80];
 
 	snprintf(msg, sizeof(msg), "fields.%s", fields[id].key);
@@ -359,8 +340,8 @@ int mncr_claim_form_parse_json(const char *text, size_t len,
 		"name", "birth_date", "sex", "address", "contact", "insurer_name",
 		"insurer_number", "share", "date", NULL,
 	};
-	struct mncr_json_value *root;
-	const struct mncr_json_value *reason, *fs, *pre;
+	struct json_object *root;
+	const struct json_object *reason, *fs, *pre;
 	unsigned long long version;
 	char err[96], sex[2] = "";
 	const char *code;
@@ -376,7 +357,7 @@ int mncr_claim_form_parse_json(const char *text, size_t len,
 	fs = mncr_json_value_get(root, "fields");
 	pre = mncr_json_value_get(root, "prefilled");
 	code = mncr_json_value_str(mncr_json_value_get(reason, "code"));
-	if (!only_keys(root, root_keys) || root->len != 5) {
+	if (!only_keys(root, root_keys) || mncr_json_value_len(root) != 5) {
 		why_set(why, why_len, "members of the form");
 		goto out;
 	}
@@ -403,12 +384,12 @@ int mncr_claim_form_parse_json(const char *text, size_t len,
 		why_set(why, why_len, "reason.code");
 		goto out;
 	}
-	if (!pre || pre->type != MNCR_JSON_VALUE_BOOL) {
+	if (!json_object_is_type(pre, json_type_boolean)) {
 		why_set(why, why_len, "prefilled");
 		goto out;
 	}
-	out->prefilled = pre->boolean;
-	if (!only_keys(fs, field_keys) || fs->len != MNCR_CLAIM_FIELD_COUNT) {
+	out->prefilled = json_object_get_boolean(pre);
+	if (!only_keys(fs, field_keys) || mncr_json_value_len(fs) != MNCR_CLAIM_FIELD_COUNT) {
 		why_set(why, why_len, "fields");
 		goto out;
 	}
@@ -441,7 +422,7 @@ int mncr_claim_form_parse_json(const char *text, size_t len,
 	}
 	ret = 0;
 out:
-	json_free_wiped(root);
+	mncr_json_wipe_free(root);
 	if (ret < 0)
 		mncr_claim_form_clear(out);
 	return ret;

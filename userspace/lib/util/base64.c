@@ -2,53 +2,34 @@
 #include "util/base64.h"
 
 #include <errno.h>
-#include <stdbool.h>
+#include <limits.h>
+#include <string.h>
 
-static const char alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+/* Characters decoded at a time (a multiple of 4). */
+#define BLOCK 256
 
 int mncr_b64_encode(const uint8_t *in, size_t n, char *out, size_t cap)
 {
-	size_t o = 0;
-
-	if (n > (SIZE_MAX - 1) / 4 * 3 - 3 || MNCR_B64_LEN(n) >= cap)
+	if (n > INT_MAX / 4 * 3 || MNCR_B64_LEN(n) >= cap)
 		return -ENOSPC;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16;
-
-		if (i + 1 < n)
-			v |= (uint32_t)in[i + 1] << 8;
-		if (i + 2 < n)
-			v |= in[i + 2];
-		out[o++] = alphabet[(v >> 18) & 63];
-		out[o++] = alphabet[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? alphabet[v & 63] : '=';
-	}
-	out[o] = '\0';
+	EVP_EncodeBlock((unsigned char *)out, in, (int)n);
 	return 0;
 }
 
-/* Value of one base64 character, -1 for anything else (padding too). */
-static int sextet(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
+/*
+ * EVP_DecodeBlock alone takes white space at either end, '=' anywhere and
+ * bits after the last byte: each block is encoded again and must give the
+ * same text, so that only the canonical form passes.
+ */
 int mncr_b64_decode(const char *text, size_t len, uint8_t *out,
-			 size_t cap, size_t *out_len)
+		    size_t cap, size_t *out_len)
 {
+	unsigned char bin[BLOCK / 4 * 3], again[BLOCK + 1];
 	size_t o = 0, pad = 0;
+	int ret = 0;
 
 	if (len % 4)
 		return -EINVAL;
@@ -56,27 +37,24 @@ int mncr_b64_decode(const char *text, size_t len, uint8_t *out,
 		pad = len >= 2 && text[len - 2] == '=' ? 2 : 1;
 	if (len / 4 * 3 - pad > cap)
 		return -ENOSPC;
-	for (size_t i = 0; i < len; i += 4) {
-		bool last = i + 4 == len;
-		size_t real = last ? 4 - pad : 4;
-		uint32_t v = 0;
+	for (size_t i = 0; i < len && !ret; i += BLOCK) {
+		size_t n = len - i < BLOCK ? len - i : BLOCK;
+		/* EVP_DecodeBlock counts the bytes the padding stands for */
+		size_t got = n / 4 * 3 - (i + n == len ? pad : 0);
 
-		for (size_t k = 0; k < 4; k++) {
-			int s = k < real ? sextet(text[i + k]) : 0;
-
-			if (s < 0)
-				return -EINVAL;
-			v = v << 6 | (uint32_t)s;
+		if (EVP_DecodeBlock(bin, (const unsigned char *)text + i,
+				    (int)n) != (int)(n / 4 * 3) ||
+		    EVP_EncodeBlock(again, bin, (int)got) != (int)n ||
+		    memcmp(again, text + i, n) != 0) {
+			ret = -EINVAL;
+			break;
 		}
-		/* Canonical form: the bits padding hides must be zero. */
-		if ((real == 3 && (v & 0xff)) || (real == 2 && (v & 0xffff)))
-			return -EINVAL;
-		out[o++] = (uint8_t)(v >> 16);
-		if (real > 2)
-			out[o++] = (uint8_t)(v >> 8);
-		if (real > 3)
-			out[o++] = (uint8_t)v;
+		memcpy(out + o, bin, got);
+		o += got;
 	}
-	*out_len = o;
-	return 0;
+	OPENSSL_cleanse(bin, sizeof(bin));
+	OPENSSL_cleanse(again, sizeof(again));
+	if (!ret)
+		*out_len = o;
+	return ret;
 }

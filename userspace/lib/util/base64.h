@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Strict base64 (RFC 4648 section 4, standard alphabet, with padding), the
- * one in libmncr: certificates, challenges and signatures in the
- * eligibility messages, attribute strings in TF.js graph models.
+ * Strict base64 (RFC 4648 section 4, standard alphabet, with padding) over
+ * OpenSSL's EVP_EncodeBlock and EVP_DecodeBlock, the one in libmncr:
+ * certificates, challenges and signatures in the eligibility messages,
+ * attribute strings in TF.js graph models.
  * Decoding accepts only the canonical encoding: no white space, no missing
  * or extra padding, no non-zero bits after the last byte, so every value
  * has exactly one text form.

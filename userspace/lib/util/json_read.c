@@ -1,472 +1,325 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include "util/json_read.h"
+
 #include <errno.h>
-#include <locale.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/json_read.h"
+#include <json-c/json_tokener.h>
+#include <json-c/linkhash.h>
+#include <json-c/printbuf.h>
+#include <openssl/crypto.h>
+
 #include "util/utf8.h"
 
-struct parser {
-	const char *p, *end, *start;
-	int depth;
-	locale_t c_locale;
-	char *err;
-	size_t err_len;
-	int failed;
+/* 2^53: above it a double no longer holds every integer. */
+#define EXACT_MAX 9007199254740992.0
+
+/*
+ * Each object and each non-integer number of the text, in document order,
+ * which is also the order a walk of the tree meets them in: an object's
+ * members as written (fewer in the tree: a duplicate key), a number's
+ * place (to point at one out of range).
+ */
+struct mark {
+	size_t at;
+	size_t members;
+	bool object;
 };
 
-static void fail(struct parser *ps, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+struct check {
+	const char *text;
+	size_t len;
+	char *err;
+	size_t err_len;
+	struct mark *marks;
+	size_t n_marks, cap_marks;
+};
 
-static void fail(struct parser *ps, const char *fmt, ...)
+static int fail_at(struct check *c, size_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail_at(struct check *c, size_t at, const char *fmt, ...)
 {
 	size_t line = 1, col = 1;
 	va_list ap;
 	int n;
 
-	if (ps->failed)
-		return;
-	ps->failed = EINVAL;
-	if (!ps->err || !ps->err_len)
-		return;
-	for (const char *q = ps->start; q < ps->p && q < ps->end; q++) {
-		if (*q == '\n') {
+	errno = EINVAL;
+	if (!c->err || !c->err_len)
+		return -1;
+	for (size_t i = 0; i < at && i < c->len; i++) {
+		if (c->text[i] == '\n') {
 			line++;
 			col = 1;
 		} else {
 			col++;
 		}
 	}
-	n = snprintf(ps->err, ps->err_len, "line %zu, column %zu: ", line, col);
-	if (n < 0 || (size_t)n >= ps->err_len)
-		return;
+	n = snprintf(c->err, c->err_len, "line %zu, column %zu: ", line, col);
+	if (n < 0 || (size_t)n >= c->err_len)
+		return -1;
 	va_start(ap, fmt);
-	vsnprintf(ps->err + n, ps->err_len - (size_t)n, fmt, ap);
+	vsnprintf(c->err + n, c->err_len - (size_t)n, fmt, ap);
 	va_end(ap);
-}
-
-static void fail_nomem(struct parser *ps)
-{
-	fail(ps, "out of memory");
-	ps->failed = ENOMEM;
-}
-
-static void skip_ws(struct parser *ps)
-{
-	while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' ||
-				   *ps->p == '\n' || *ps->p == '\r'))
-		ps->p++;
-}
-
-static int literal(struct parser *ps, const char *word)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0) {
-		fail(ps, "invalid literal");
-		return -1;
-	}
-	ps->p += n;
-	return 0;
-}
-
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int parse_number(struct parser *ps, struct mncr_json_value *v)
-{
-	const char *s = ps->p;
-	char buf[64], *endp;
-
-	if (ps->p < ps->end && *ps->p == '-')
-		ps->p++;
-	if (ps->p >= ps->end || !is_digit(*ps->p)) {
-		fail(ps, "digit expected");
-		return -1;
-	}
-	if (*ps->p == '0') {
-		ps->p++;
-		if (ps->p < ps->end && is_digit(*ps->p)) {
-			fail(ps, "leading zero in number");
-			return -1;
-		}
-	} else {
-		while (ps->p < ps->end && is_digit(*ps->p))
-			ps->p++;
-	}
-	if (ps->p < ps->end && *ps->p == '.') {
-		ps->p++;
-		if (ps->p >= ps->end || !is_digit(*ps->p)) {
-			fail(ps, "digit expected after decimal point");
-			return -1;
-		}
-		while (ps->p < ps->end && is_digit(*ps->p))
-			ps->p++;
-	}
-	if (ps->p < ps->end && (*ps->p == 'e' || *ps->p == 'E')) {
-		ps->p++;
-		if (ps->p < ps->end && (*ps->p == '+' || *ps->p == '-'))
-			ps->p++;
-		if (ps->p >= ps->end || !is_digit(*ps->p)) {
-			fail(ps, "digit expected in exponent");
-			return -1;
-		}
-		while (ps->p < ps->end && is_digit(*ps->p))
-			ps->p++;
-	}
-	if ((size_t)(ps->p - s) >= sizeof(buf)) {
-		ps->p = s;
-		fail(ps, "number longer than %zu characters", sizeof(buf) - 1);
-		return -1;
-	}
-	memcpy(buf, s, (size_t)(ps->p - s));
-	buf[ps->p - s] = '\0';
-	errno = 0;
-	v->number = strtod_l(buf, &endp, ps->c_locale);
-	if (*endp != '\0' || !isfinite(v->number)) {
-		ps->p = s;
-		fail(ps, "number out of range");
-		return -1;
-	}
-	v->type = MNCR_JSON_VALUE_NUMBER;
-	return 0;
-}
-
-static int hex4(struct parser *ps, uint32_t *out)
-{
-	uint32_t x = 0;
-
-	if (ps->end - ps->p < 4) {
-		fail(ps, "truncated \\u escape");
-		return -1;
-	}
-	for (int i = 0; i < 4; i++) {
-		char c = *ps->p++;
-
-		x <<= 4;
-		if (c >= '0' && c <= '9')
-			x |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			x |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			x |= (uint32_t)(c - 'A' + 10);
-		else {
-			fail(ps, "invalid hex digit in \\u escape");
-			return -1;
-		}
-	}
-	*out = x;
-	return 0;
-}
-
-/* Parses a string at ps->p (on the opening quote) into *out / *out_len. */
-static int parse_string(struct parser *ps, char **out, size_t *out_len)
-{
-	const char *s;
-	char *d;
-	size_t cap = 0, n = 0;
-
-	ps->p++;
-	/* The decoded string is never longer than its source text. */
-	for (s = ps->p; s < ps->end && *s != '"'; s++)
-		if (*s == '\\' && s + 1 < ps->end)
-			s++;
-	cap = (size_t)(s - ps->p) + 1;
-	d = malloc(cap);
-	if (!d) {
-		fail_nomem(ps);
-		return -1;
-	}
-	for (;;) {
-		unsigned char c;
-
-		if (ps->p >= ps->end) {
-			fail(ps, "unterminated string");
-			goto err;
-		}
-		c = (unsigned char)*ps->p;
-		if (c == '"') {
-			ps->p++;
-			break;
-		}
-		if (c < 0x20) {
-			fail(ps, "control character in string");
-			goto err;
-		}
-		if (c == '\\') {
-			uint32_t cp, lo;
-
-			if (++ps->p >= ps->end) {
-				fail(ps, "unterminated string");
-				goto err;
-			}
-			switch (*ps->p++) {
-			case '"': d[n++] = '"'; break;
-			case '\\': d[n++] = '\\'; break;
-			case '/': d[n++] = '/'; break;
-			case 'b': d[n++] = '\b'; break;
-			case 'f': d[n++] = '\f'; break;
-			case 'n': d[n++] = '\n'; break;
-			case 'r': d[n++] = '\r'; break;
-			case 't': d[n++] = '\t'; break;
-			case 'u':
-				if (hex4(ps, &cp))
-					goto err;
-				if (cp >= 0xdc00 && cp <= 0xdfff) {
-					fail(ps, "unpaired low surrogate");
-					goto err;
-				}
-				if (cp >= 0xd800 && cp <= 0xdbff) {
-					if (ps->end - ps->p < 2 || ps->p[0] != '\\' ||
-					    ps->p[1] != 'u') {
-						fail(ps, "unpaired high surrogate");
-						goto err;
-					}
-					ps->p += 2;
-					if (hex4(ps, &lo))
-						goto err;
-					if (lo < 0xdc00 || lo > 0xdfff) {
-						fail(ps, "invalid low surrogate");
-						goto err;
-					}
-					cp = 0x10000 + ((cp - 0xd800) << 10) +
-					     (lo - 0xdc00);
-				}
-				if (cp == 0) {
-					fail(ps, "\\u0000 in string");
-					goto err;
-				}
-				/* 6 escape bytes (12 for a pair) give at most 4 */
-				n += mncr_utf8_put(d + n, cp);
-				break;
-			default:
-				ps->p--;
-				fail(ps, "invalid escape");
-				goto err;
-			}
-		} else {
-			size_t k = mncr_utf8_seq_len((const unsigned char *)ps->p,
-						     (const unsigned char *)ps->end);
-
-			if (!k) {
-				fail(ps, "invalid UTF-8 in string");
-				goto err;
-			}
-			memcpy(d + n, ps->p, k);
-			n += k;
-			ps->p += k;
-		}
-	}
-	d[n] = '\0';
-	*out = d;
-	*out_len = n;
-	return 0;
-err:
-	free(d);
 	return -1;
 }
 
-static void free_value(struct mncr_json_value *v)
+static int fail_nomem(struct check *c)
 {
-	free(v->string);
-	if (v->items)
-		for (size_t i = 0; i < v->len; i++)
-			free_value(&v->items[i]);
-	free(v->items);
-	if (v->keys)
-		for (size_t i = 0; i < v->len; i++)
-			free(v->keys[i]);
-	free(v->keys);
+	fail_at(c, 0, "out of memory");
+	errno = ENOMEM;
+	return -1;
 }
 
-static int parse_value(struct parser *ps, struct mncr_json_value *v);
-
-/* Appends one slot to v's items (and keys for objects); *cap grows. */
-static struct mncr_json_value *grow(struct parser *ps, struct mncr_json_value *v,
-				   size_t *cap, int with_key)
+static struct mark *mark(struct check *c, size_t at, bool object)
 {
-	if (v->len == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		struct mncr_json_value *items;
+	if (c->n_marks == c->cap_marks) {
+		size_t cap = c->cap_marks ? 2 * c->cap_marks : 64;
+		struct mark *m = realloc(c->marks, cap * sizeof(*m));
 
-		if (ncap > SIZE_MAX / sizeof(*items)) {
-			fail_nomem(ps);
+		if (!m)
 			return NULL;
-		}
-		items = realloc(v->items, ncap * sizeof(*items));
-		if (!items) {
-			fail_nomem(ps);
-			return NULL;
-		}
-		v->items = items;
-		if (with_key) {
-			char **keys = realloc(v->keys, ncap * sizeof(*keys));
-
-			if (!keys) {
-				fail_nomem(ps);
-				return NULL;
-			}
-			v->keys = keys;
-		}
-		*cap = ncap;
+		c->marks = m;
+		c->cap_marks = cap;
 	}
-	memset(&v->items[v->len], 0, sizeof(v->items[0]));
-	if (with_key)
-		v->keys[v->len] = NULL;
-	return &v->items[v->len];
+	c->marks[c->n_marks] = (struct mark){ .at = at, .object = object };
+	return &c->marks[c->n_marks++];
 }
 
-static int parse_array(struct parser *ps, struct mncr_json_value *v)
+static bool digit(const char *p, const char *end)
 {
-	size_t cap = 0;
+	return p < end && *p >= '0' && *p <= '9';
+}
 
-	v->type = MNCR_JSON_VALUE_ARRAY;
-	ps->p++;
-	skip_ws(ps);
-	if (ps->p < ps->end && *ps->p == ']') {
-		ps->p++;
-		return 0;
+/* The number at *p, by the grammar of RFC 8259 section 6. */
+static int number(struct check *c, const char **p)
+{
+	const char *s = *p, *q = *p, *end = c->text + c->len;
+	bool fraction = false;
+
+	if (*q == '-')
+		q++;
+	if (!digit(q, end))
+		return fail_at(c, (size_t)(q - c->text), "digit expected");
+	if (*q == '0' && digit(q + 1, end))
+		return fail_at(c, (size_t)(q - c->text), "leading zero in number");
+	while (digit(q, end))
+		q++;
+	if (q < end && *q == '.') {
+		fraction = true;
+		if (!digit(++q, end))
+			return fail_at(c, (size_t)(q - c->text),
+				       "digit expected after decimal point");
+		while (digit(q, end))
+			q++;
 	}
-	for (;;) {
-		struct mncr_json_value *item = grow(ps, v, &cap, 0);
+	if (q < end && (*q == 'e' || *q == 'E')) {
+		fraction = true;
+		q++;
+		if (q < end && (*q == '+' || *q == '-'))
+			q++;
+		while (digit(q, end))
+			q++;
+	}
+	/* json-c makes a double of exactly these */
+	if (fraction && !mark(c, (size_t)(s - c->text), false))
+		return fail_nomem(c);
+	*p = q;
+	return 0;
+}
 
-		if (!item)
-			return -1;
-		v->len++;
-		if (parse_value(ps, item))
-			return -1;
-		skip_ws(ps);
-		if (ps->p < ps->end && *ps->p == ',') {
-			ps->p++;
+/* Four hex digits json-c has already checked. */
+static unsigned int hex4(const char *p)
+{
+	unsigned int x = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char h = p[i];
+
+		x = x << 4 | (unsigned int)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+	}
+	return x;
+}
+
+/* The string at *p (on its opening quote), closed: json-c parsed it. */
+static int string(struct check *c, const char **p)
+{
+	const char *q = *p + 1, *end = c->text + c->len;
+
+	while (q < end && *q != '"') {
+		size_t at = (size_t)(q - c->text), k;
+		unsigned int cp;
+
+		if ((unsigned char)*q < 0x20)
+			return fail_at(c, at, "control character in string");
+		if (*q != '\\') {
+			k = mncr_utf8_seq_len((const unsigned char *)q,
+					      (const unsigned char *)end);
+			if (!k)
+				return fail_at(c, at, "invalid UTF-8 in string");
+			q += k;
 			continue;
 		}
-		if (ps->p < ps->end && *ps->p == ']') {
-			ps->p++;
-			return 0;
+		if (end - q < 2 || q[1] != 'u') {
+			q += 2;
+			continue;
 		}
-		fail(ps, "',' or ']' expected");
-		return -1;
+		if (end - q < 6)
+			return fail_at(c, at, "truncated \\u escape");
+		cp = hex4(q + 2);
+		q += 6;
+		if (cp == 0)
+			return fail_at(c, at, "\\u0000 in string");
+		if (cp >= 0xdc00 && cp <= 0xdfff)
+			return fail_at(c, at, "unpaired low surrogate");
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (end - q < 6 || q[0] != '\\' || q[1] != 'u' ||
+			    hex4(q + 2) < 0xdc00 || hex4(q + 2) > 0xdfff)
+				return fail_at(c, at, "unpaired high surrogate");
+			q += 6;
+		}
 	}
+	*p = q + 1;
+	return 0;
 }
 
-static int parse_object(struct parser *ps, struct mncr_json_value *v)
+/* What json-c accepted, checked where it is lenient; marks recorded. */
+static int lexical(struct check *c)
 {
-	size_t cap = 0;
+	size_t open[MNCR_JSON_VALUE_MAX_DEPTH + 1];	/* marks, or SIZE_MAX */
+	const char *p = c->text, *end = c->text + c->len;
+	int depth = 0;
 
-	v->type = MNCR_JSON_VALUE_OBJECT;
-	ps->p++;
-	skip_ws(ps);
-	if (ps->p < ps->end && *ps->p == '}') {
-		ps->p++;
-		return 0;
-	}
-	for (;;) {
-		struct mncr_json_value *item;
-		const char *key_at;
-		char *key;
-		size_t key_len;
+	while (p < end) {
+		size_t at = (size_t)(p - c->text);
 
-		skip_ws(ps);
-		if (ps->p >= ps->end || *ps->p != '"') {
-			fail(ps, "string key expected");
-			return -1;
-		}
-		key_at = ps->p;
-		if (parse_string(ps, &key, &key_len))
-			return -1;
-		for (size_t i = 0; i < v->len; i++) {
-			if (strcmp(v->keys[i], key) == 0) {
-				ps->p = key_at;
-				fail(ps, "duplicate key \"%s\"", key);
-				free(key);
+		switch (*p) {
+		case '"':
+			if (string(c, &p))
 				return -1;
-			}
-		}
-		item = grow(ps, v, &cap, 1);
-		if (!item) {
-			free(key);
-			return -1;
-		}
-		v->keys[v->len] = key;
-		v->len++;
-		skip_ws(ps);
-		if (ps->p >= ps->end || *ps->p != ':') {
-			fail(ps, "':' expected");
-			return -1;
-		}
-		ps->p++;
-		if (parse_value(ps, item))
-			return -1;
-		skip_ws(ps);
-		if (ps->p < ps->end && *ps->p == ',') {
-			ps->p++;
 			continue;
+		case '{':
+		case '[':
+			if (depth > MNCR_JSON_VALUE_MAX_DEPTH)
+				return fail_at(c, at, "nested deeper than %d",
+					       MNCR_JSON_VALUE_MAX_DEPTH);
+			if (*p == '{' && !mark(c, at, true))
+				return fail_nomem(c);
+			open[depth++] = *p == '{' ? c->n_marks - 1 : SIZE_MAX;
+			break;
+		case '}':
+		case ']':
+			depth -= depth > 0;
+			break;
+		case ':':
+			if (depth > 0 && open[depth - 1] != SIZE_MAX)
+				c->marks[open[depth - 1]].members++;
+			break;
+		default:
+			if (*p == '-' || digit(p, end)) {
+				if (number(c, &p))
+					return -1;
+				continue;
+			}
+			/* white space or true, false, null: not 'key', NaN */
+			if (!*p || !strchr(" \t\n\r,truefalsn", *p))
+				return fail_at(c, at, "unexpected character '%c'",
+					       *p >= 0x20 && *p < 0x7f ? *p : '?');
 		}
-		if (ps->p < ps->end && *ps->p == '}') {
-			ps->p++;
-			return 0;
-		}
-		fail(ps, "',' or '}' expected");
-		return -1;
+		p++;
 	}
+	return 0;
 }
 
-static int parse_value(struct parser *ps, struct mncr_json_value *v)
+/* The tree against the marks, in the same order. */
+static int walk(struct check *c, const struct json_object *v, size_t *i)
 {
-	int ret;
+	enum json_type t = json_object_get_type(v);
+	struct mark *m = *i < c->n_marks ? &c->marks[*i] : NULL;
 
-	skip_ws(ps);
-	if (ps->p >= ps->end) {
-		fail(ps, "unexpected end of text");
-		return -1;
+	if (t == json_type_double || t == json_type_object) {
+		if (!m || m->object != (t == json_type_object))
+			return fail_at(c, 0, "parser disagreement");
+		(*i)++;
 	}
-	switch (*ps->p) {
-	case '{':
-	case '[':
-		if (++ps->depth > MNCR_JSON_VALUE_MAX_DEPTH) {
-			fail(ps, "nested deeper than %d", MNCR_JSON_VALUE_MAX_DEPTH);
+	if (t == json_type_double && !isfinite(json_object_get_double(v)))
+		return fail_at(c, m->at, "number out of range");
+	if (t == json_type_object) {
+		if (json_object_object_length(v) != (int)m->members)
+			return fail_at(c, m->at, "duplicate key in this object");
+		json_object_object_foreach((struct json_object *)v, key, val) {
+			(void)key;
+			if (walk(c, val, i))
+				return -1;
+		}
+	}
+	for (size_t k = 0; t == json_type_array && k < json_object_array_length(v); k++)
+		if (walk(c, json_object_array_get_idx(v, k), i))
 			return -1;
-		}
-		ret = *ps->p == '{' ? parse_object(ps, v) : parse_array(ps, v);
-		ps->depth--;
-		return ret;
-	case '"':
-		v->type = MNCR_JSON_VALUE_STRING;
-		return parse_string(ps, &v->string, &v->len);
-	case 't':
-		v->type = MNCR_JSON_VALUE_BOOL;
-		v->boolean = true;
-		return literal(ps, "true");
-	case 'f':
-		v->type = MNCR_JSON_VALUE_BOOL;
-		return literal(ps, "false");
-	case 'n':
-		v->type = MNCR_JSON_VALUE_NULL;
-		return literal(ps, "null");
-	default:
-		if (*ps->p == '-' || is_digit(*ps->p))
-			return parse_number(ps, v);
-		fail(ps, "unexpected character '%c'",
-		     *ps->p >= 0x20 && *ps->p < 0x7f ? *ps->p : '?');
-		return -1;
-	}
+	return 0;
 }
 
-struct mncr_json_value *mncr_json_value_parse(const char *text, size_t len,
-					    char *err, size_t err_len)
+/* json-c's own pass: syntax, depth, one value and white space after it. */
+static struct json_object *tokenize(struct check *c)
 {
-	struct parser ps = {
-		.p = text, .end = text + len, .start = text,
-		.err = err, .err_len = err_len,
+	struct json_tokener *tok = json_tokener_new_ex(MNCR_JSON_VALUE_MAX_DEPTH);
+	struct json_object *root;
+	enum json_tokener_error e;
+	size_t end;
+
+	if (!tok) {
+		fail_nomem(c);
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, c->text, (int)c->len);
+	end = json_tokener_get_parse_end(tok);
+	/* a number at the very end needs a character after it */
+	if (!root && json_tokener_get_error(tok) == json_tokener_continue) {
+		root = json_tokener_parse_ex(tok, " ", 1);
+		end = c->len;
+	}
+	e = json_tokener_get_error(tok);
+	if (!root && e == json_tokener_continue)
+		fail_at(c, c->len, "unexpected end of text");
+	else if (!root && e == json_tokener_error_depth)
+		fail_at(c, end, "nested deeper than %d", MNCR_JSON_VALUE_MAX_DEPTH);
+	else if (!root && e == json_tokener_success)	/* json-c's null */
+		fail_at(c, 0, "null at the top level");
+	else if (!root && e == json_tokener_error_parse_unexpected &&
+		 end < c->len && c->text[end] >= 0x20 && c->text[end] < 0x7f)
+		fail_at(c, end, "unexpected character '%c'", c->text[end]);
+	else if (!root)
+		fail_at(c, end, "%s", json_tokener_error_desc(e));
+	while (root && end < c->len && strchr(" \t\n\r", c->text[end]) &&
+	       c->text[end])
+		end++;
+	if (root && end != c->len) {
+		fail_at(c, end, "text after the JSON value");
+		json_object_put(root);
+		root = NULL;
+	}
+	/* json-c keeps the strings it decoded last: card data, in some texts */
+	if (tok->pb)
+		OPENSSL_cleanse(tok->pb->buf, (size_t)tok->pb->size);
+	json_tokener_free(tok);
+	return root;
+}
+
+struct json_object *mncr_json_value_parse(const char *text, size_t len,
+					  char *err, size_t err_len)
+{
+	struct check c = {
+		.text = text, .len = len, .err = err, .err_len = err_len,
 	};
-	struct mncr_json_value *root;
+	struct json_object *root = NULL;
+	size_t i = 0;
 
 	if (err && err_len)
 		err[0] = '\0';
@@ -474,75 +327,80 @@ struct mncr_json_value *mncr_json_value_parse(const char *text, size_t len,
 		errno = EINVAL;
 		return NULL;
 	}
-	root = calloc(1, sizeof(*root));
-	ps.c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	if (!root || !ps.c_locale) {
-		fail_nomem(&ps);
-		goto err;
+	if (len >= INT_MAX)
+		fail_at(&c, 0, "text longer than %d bytes", INT_MAX - 1);
+	else
+		root = tokenize(&c);
+	if (root && (lexical(&c) || walk(&c, root, &i))) {
+		json_object_put(root);
+		root = NULL;
 	}
-	if (parse_value(&ps, root))
-		goto err;
-	skip_ws(&ps);
-	if (ps.p != ps.end) {
-		fail(&ps, "text after the JSON value");
-		goto err;
-	}
-	freelocale(ps.c_locale);
+	free(c.marks);
 	return root;
-err:
-	if (ps.c_locale)
-		freelocale(ps.c_locale);
-	if (root) {
-		free_value(root);
-		free(root);
-	}
-	errno = ps.failed ? ps.failed : ENOMEM;
-	return NULL;
 }
 
-void mncr_json_value_free(struct mncr_json_value *v)
+const struct json_object *mncr_json_value_get(const struct json_object *v,
+					      const char *key)
 {
-	if (!v)
-		return;
-	free_value(v);
-	free(v);
-}
+	struct json_object *m;
 
-const struct mncr_json_value *mncr_json_value_get(const struct mncr_json_value *v,
-						const char *key)
-{
-	if (!v || v->type != MNCR_JSON_VALUE_OBJECT || !key)
+	if (!json_object_is_type(v, json_type_object) || !key ||
+	    !json_object_object_get_ex(v, key, &m))
 		return NULL;
-	for (size_t i = 0; i < v->len; i++)
-		if (strcmp(v->keys[i], key) == 0)
-			return &v->items[i];
-	return NULL;
+	return m;
 }
 
-const struct mncr_json_value *mncr_json_value_at(const struct mncr_json_value *v,
-					       size_t i)
+const struct json_object *mncr_json_value_at(const struct json_object *v,
+					     size_t i)
 {
-	if (!v || v->type != MNCR_JSON_VALUE_ARRAY || i >= v->len)
+	if (!json_object_is_type(v, json_type_array) ||
+	    i >= json_object_array_length(v))
 		return NULL;
-	return &v->items[i];
+	return json_object_array_get_idx(v, i);
 }
 
-const char *mncr_json_value_str(const struct mncr_json_value *v)
+size_t mncr_json_value_len(const struct json_object *v)
 {
-	return v && v->type == MNCR_JSON_VALUE_STRING ? v->string : NULL;
+	if (json_object_is_type(v, json_type_array))
+		return json_object_array_length(v);
+	if (json_object_is_type(v, json_type_object))
+		return (size_t)json_object_object_length(v);
+	return 0;
 }
 
-int mncr_json_value_uint(const struct mncr_json_value *v, unsigned long long max,
-			unsigned long long *out)
+const char *mncr_json_value_str(const struct json_object *v)
+{
+	if (!json_object_is_type(v, json_type_string))
+		return NULL;
+	/* not const in json-c: it may print other types into v */
+	return json_object_get_string((struct json_object *)v);
+}
+
+int mncr_json_value_number(const struct json_object *v, double *out)
+{
+	if (!json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_int))
+		return -EINVAL;
+	*out = json_object_get_double(v);
+	return 0;
+}
+
+int mncr_json_value_uint(const struct json_object *v, unsigned long long max,
+			 unsigned long long *out)
 {
 	double x;
 
-	if (!v || v->type != MNCR_JSON_VALUE_NUMBER)
-		return -EINVAL;
-	x = v->number;
-	/* 2^53: above it a double no longer holds every integer. */
-	if (!(x >= 0) || x != floor(x) || x > 9007199254740992.0 ||
-	    x > (double)max)
+	if (json_object_is_type(v, json_type_int)) {
+		/* above INT64_MAX json-c keeps a uint64_t */
+		if (json_object_get_int64(v) < 0 ||
+		    json_object_get_uint64(v) > max ||
+		    json_object_get_uint64(v) > (unsigned long long)EXACT_MAX)
+			return -EINVAL;
+		*out = json_object_get_uint64(v);
+		return 0;
+	}
+	if (mncr_json_value_number(v, &x) || !(x >= 0) || x != floor(x) ||
+	    x > EXACT_MAX || x > (double)max)
 		return -EINVAL;
 	*out = (unsigned long long)x;
 	return 0;

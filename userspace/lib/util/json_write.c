@@ -1,117 +1,119 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "util/json_write.h"
 
-#include <inttypes.h>
+#include <json-c/json_object.h>
+#include <openssl/crypto.h>
+
+#include "util/json_wipe.h"
 
 void mncr_json_init(struct mncr_json *j, FILE *out)
 {
 	j->out = out;
 	j->depth = 0;
-	j->has_item[0] = false;
 }
 
-static void put_escaped(FILE *out, const char *s)
+/* Prints a complete top-level value and frees it. */
+static void emit(struct mncr_json *j, struct json_object *v)
 {
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);	/* UTF-8 passes through */
-		}
+	size_t n;
+	const char *s = json_object_to_json_string_length(v,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+
+	if (s)
+		fwrite(s, 1, n, j->out);
+	if (s && v)	/* for NULL, json-c's constant "null" */
+		OPENSSL_cleanse((char *)s, n);
+	mncr_json_wipe_free(v);
+}
+
+/* Adds v under key to the open array or object, or prints it. */
+static void add(struct mncr_json *j, const char *key, struct json_object *v)
+{
+	struct json_object *parent;
+
+	if (j->depth == 0) {
+		emit(j, v);
+		return;
 	}
-	fputc('"', out);
-}
-
-/* Comma and key before a value at the current depth. */
-static void item(struct mncr_json *j, const char *key)
-{
-	if (j->has_item[j->depth])
-		fputc(',', j->out);
-	j->has_item[j->depth] = true;
-	if (key) {
-		put_escaped(j->out, key);
-		fputc(':', j->out);
+	if (j->depth > MNCR_JSON_MAX_DEPTH) {
+		json_object_put(v);
+		return;
 	}
+	parent = j->open[j->depth - 1];
+	if (json_object_is_type(parent, json_type_array))
+		json_object_array_add(parent, v);
+	else
+		json_object_object_add(parent, key ? key : "", v);
 }
 
-static void open_scope(struct mncr_json *j, const char *key, char c)
+static void open_scope(struct mncr_json *j, const char *key,
+		       struct json_object *v)
 {
-	item(j, key);
-	fputc(c, j->out);
-	if (j->depth + 1 < MNCR_JSON_MAX_DEPTH)
-		j->depth++;
-	j->has_item[j->depth] = false;
+	if (j->depth < MNCR_JSON_MAX_DEPTH) {
+		if (j->depth > 0)
+			add(j, key, v);	/* the parent owns it */
+		j->open[j->depth] = v;
+	} else {
+		json_object_put(v);
+	}
+	j->depth++;
 }
 
-static void close_scope(struct mncr_json *j, char c)
+static void close_scope(struct mncr_json *j)
 {
-	fputc(c, j->out);
-	if (j->depth > 0)
-		j->depth--;
+	if (j->depth > 0 && --j->depth == 0)
+		emit(j, j->open[0]);
 }
 
 void mncr_json_object_begin(struct mncr_json *j, const char *key)
 {
-	open_scope(j, key, '{');
+	open_scope(j, key, json_object_new_object());
 }
 
 void mncr_json_object_end(struct mncr_json *j)
 {
-	close_scope(j, '}');
+	close_scope(j);
 }
 
 void mncr_json_array_begin(struct mncr_json *j, const char *key)
 {
-	open_scope(j, key, '[');
+	open_scope(j, key, json_object_new_array());
 }
 
 void mncr_json_array_end(struct mncr_json *j)
 {
-	close_scope(j, ']');
+	close_scope(j);
 }
 
 void mncr_json_string(struct mncr_json *j, const char *key, const char *value)
 {
-	item(j, key);
-	put_escaped(j->out, value);
+	add(j, key, json_object_new_string(value));
 }
 
 void mncr_json_int(struct mncr_json *j, const char *key, int64_t value)
 {
-	item(j, key);
-	fprintf(j->out, "%" PRId64, value);
+	add(j, key, json_object_new_int64(value));
 }
 
 void mncr_json_uint(struct mncr_json *j, const char *key, uint64_t value)
 {
-	item(j, key);
-	fprintf(j->out, "%" PRIu64, value);
+	add(j, key, json_object_new_uint64(value));
 }
 
 void mncr_json_bool(struct mncr_json *j, const char *key, bool value)
 {
-	item(j, key);
-	fputs(value ? "true" : "false", j->out);
+	add(j, key, json_object_new_boolean(value));
 }
 
 void mncr_json_null(struct mncr_json *j, const char *key)
 {
-	item(j, key);
-	fputs("null", j->out);
+	add(j, key, NULL);	/* json-c's null */
 }
 
 void mncr_json_finish(struct mncr_json *j)
 {
+	while (j->depth > 0)
+		close_scope(j);
 	fputc('\n', j->out);
 	fflush(j->out);
-	j->depth = 0;
-	j->has_item[0] = false;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * A small streaming JSON writer for the CLI's --json output: values are
- * written as they come, commas and escaping are handled here.
+ * Writing JSON through json-c for the CLI's --json output, the audit log,
+ * claim forms and the eligibility messages: values are added as they come
+ * and each top-level value is printed when it is complete, compact and
+ * with the tree's strings wiped after (some are card data).
  */
 #ifndef MNCR_JSON_WRITE_H
 #define MNCR_JSON_WRITE_H
@@ -12,10 +14,13 @@
 
 #define MNCR_JSON_MAX_DEPTH 16
 
+struct json_object;
+
 struct mncr_json {
 	FILE *out;
-	int depth;
-	bool has_item[MNCR_JSON_MAX_DEPTH];
+	int depth;		/* open arrays and objects */
+	/* open[0] is the top-level value; deeper than the limit is dropped */
+	struct json_object *open[MNCR_JSON_MAX_DEPTH];
 };
 
 void mncr_json_init(struct mncr_json *j, FILE *out);

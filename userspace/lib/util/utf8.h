@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * UTF-8 (RFC 3629), written once for the JSON readers, the certificate
+ * UTF-8 (RFC 3629), written once for the JSON reader, the certificate
  * names and the messages: well-formed means no overlong forms, no
  * surrogates, nothing above U+10FFFF.
  */
@@ -16,9 +16,6 @@ size_t mncr_utf8_seq_len(const unsigned char *p, const unsigned char *end);
 
 /* Whether s[0..len) is well-formed UTF-8. */
 bool mncr_utf8_valid(const char *s, size_t len);
-
-/* Writes cp (at most U+10FFFF) to d as 1 to 4 bytes; returns how many. */
-size_t mncr_utf8_put(char *d, uint32_t cp);
 
 /*
  * The longest prefix of s[0..len) that does not end inside a multi-byte

@@ -37,7 +37,6 @@
 #include "elig/elig_client.h"
 #include "util/clock_ms.h"
 #include "elig/elig_conn.h"
-#include "elig/elig_dial.h"
 #include "elig/elig_fields.h"
 #include "elig/elig_http.h"
 #include "elig/elig_message.h"
@@ -723,13 +722,31 @@ static void test_silent_service(void **state)
 
 /* ---- hostile input: answered or dropped, never fatal ---- */
 
+/* A TCP connection to the service on 127.0.0.1, or -1. */
+static int dial_service(const struct env *e)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons((uint16_t)atoi(e->port)),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	/* Non-blocking, as the tests' reads poll. */
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    fcntl(fd, F_SETFL, O_NONBLOCK) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 /* Sends raw bytes over TLS as the reader; the HTTP status, or -1. */
 static int raw(const struct env *e, const char *data, size_t len,
 	       char *body, size_t body_cap)
 {
-	char cert[P], key[P], ca[P], buf[8192], why[160];
+	char cert[P], key[P], ca[P], buf[8192];
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	struct mncr_elig_http_head h;
 	struct mncr_elig_conn c;
 	uint64_t deadline = mncr_now_ms() + 5000;
 	size_t got = 0;
@@ -744,7 +761,7 @@ static int raw(const struct env *e, const char *data, size_t len,
 	assert_int_equal(SSL_CTX_use_PrivateKey_file(ctx, key,
 						     SSL_FILETYPE_PEM), 1);
 	assert_int_equal(SSL_CTX_load_verify_file(ctx, ca), 1);
-	fd = mncr_elig_dial("127.0.0.1", e->port, 1000, why, sizeof(why));
+	fd = dial_service(e);
 	assert_true(fd >= 0);
 	assert_int_equal(mncr_elig_conn_init(&c, ctx, fd, false), 0);
 	assert_int_equal(mncr_elig_conn_handshake(&c, deadline), 0);
@@ -759,9 +776,7 @@ static int raw(const struct env *e, const char *data, size_t len,
 	}
 	buf[got] = '\0';
 	head = mncr_elig_http_head_len(buf, got);
-	if (head > 0 && !mncr_elig_http_parse_response(buf, (size_t)head, &h,
-						       why, sizeof(why))) {
-		status = h.status;
+	if (head > 0 && sscanf(buf, "HTTP/1.1 %3d ", &status) == 1) {
 		if (body)
 			snprintf(body, body_cap, "%s", buf + head);
 	}
@@ -844,8 +859,8 @@ static void test_plaintext_client(void **state)
 {
 	const struct env *e = *state;
 	static const char req[] = "GET /v1/challenge HTTP/1.1\r\n\r\n";
-	char why[160], buf[256];
-	int fd = mncr_elig_dial("127.0.0.1", e->port, 1000, why, sizeof(why));
+	char buf[256];
+	int fd = dial_service(e);
 	ssize_t n;
 
 	assert_true(fd >= 0);

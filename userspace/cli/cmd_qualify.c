@@ -28,7 +28,8 @@
 static const char usage_text[] =
 "usage: mncr qualify [--site clinic|pharmacy] [--patient-absent] [--operator ID]\n"
 "                    --service HOST:PORT --service-ca PEM --cert PEM --key PEM\n"
-"                    [--institution CODE] [--service-name NAME] [--audit FILE]\n"
+"                    [--institution CODE] [--service-name NAME] [--proxy URL]\n"
+"                    [--audit FILE]\n"
 "                    [--claim-dir DIR] [--models DIR] [--frame PICTURE]...\n"
 "                    [--face-max N] [--frames-per-attempt N]\n"
 "                    [--liveness-frames N] [--retries N]\n"
@@ -59,7 +60,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		      struct qualify_opts *o)
 {
 	enum { O_SITE = 256, O_ABSENT, O_OPERATOR, O_SERVICE, O_SCA, O_CERT,
-	       O_KEY, O_INST, O_SNAME, O_AUDIT, O_CLAIM, O_MODELS, O_FRAME,
+	       O_KEY, O_INST, O_SNAME, O_PROXY, O_AUDIT, O_CLAIM, O_MODELS, O_FRAME,
 	       O_FACEMAX, O_FPA, O_LIVE, O_RETRIES, O_LAST, O_NOSWITCH, O_NOPDF,
 	       O_WAIT };
 	static const struct option opts[] = {
@@ -73,6 +74,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		{ "key", required_argument, NULL, O_KEY },
 		{ "institution", required_argument, NULL, O_INST },
 		{ "service-name", required_argument, NULL, O_SNAME },
+		{ "proxy", required_argument, NULL, O_PROXY },
 		{ "audit", required_argument, NULL, O_AUDIT },
 		{ "claim-dir", required_argument, NULL, O_CLAIM },
 		{ "models", required_argument, NULL, O_MODELS },
@@ -103,6 +105,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		.switch_visual = true,
 		.service = env_or("MNCR_SERVICE", NULL),
 		.service_ca = env_or("MNCR_SERVICE_CA", NULL),
+		.proxy = env_or("MNCR_PROXY", NULL),
 		.cert = env_or("MNCR_READER_CERT", NULL),
 		.key = env_or("MNCR_READER_KEY", NULL),
 		.institution = env_or("MNCR_INSTITUTION", "1312345678"),
@@ -127,6 +130,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		case O_KEY: o->key = optarg; break;
 		case O_INST: o->institution = optarg; break;
 		case O_SNAME: o->service_name = optarg; break;
+		case O_PROXY: o->proxy = optarg; break;
 		case O_AUDIT: audit = optarg; break;
 		case O_CLAIM: o->claim_dir = optarg; break;
 		case O_MODELS: o->models = optarg; break;
@@ -187,6 +191,7 @@ static struct mncr_elig_client *elig_client(const struct qualify_opts *o,
 	cfg.ca_file = o->service_ca;
 	cfg.cert_file = o->cert;
 	cfg.key_file = o->key;
+	cfg.proxy = o->proxy;
 	cfg.connect_timeout_ms = 2000;
 	cfg.attempts = 2;
 	c = mncr_elig_client_new(&cfg, &err);

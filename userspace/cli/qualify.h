@@ -48,6 +48,7 @@ struct qualify_opts {
 	const char *service;		/* HOST:PORT */
 	const char *service_name;
 	const char *service_ca;
+	const char *proxy;		/* http://HOST:PORT; NULL: none */
 	const char *cert;
 	const char *key;
 	const char *institution;

@@ -24,11 +24,12 @@
 #define PROXY_MAX 512
 
 struct mncr_elig_client {
-	struct mncr_elig_transfer t;	/* its strings point below */
+	struct mncr_elig_transfer t;	/* its strings point below; owns
+					 * t.identity */
 	char host[HOST_MAX + 1];
 	char port[6];
 	char name[HOST_MAX + 1];
-	char ca[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
+	char ca[PATH_MAX];
 	char proxy[PROXY_MAX + 1];
 	unsigned int attempts, backoff_ms;
 	bool curl_ready;	/* curl_global_init done, to be undone */
@@ -92,38 +93,43 @@ static void tls_reason(char *out, size_t len)
 }
 
 /*
- * Loads the CA, certificate and key once here so that a bad file is a
- * configuration error now rather than a TLS failure at the first request.
+ * Checks the CA file and loads the reader's certificate chain and key
+ * once, so that a bad file is a configuration error now rather than a TLS
+ * failure at the first request.
  */
-static int check_tls_files(const struct mncr_elig_client_config *cfg,
-			   struct mncr_elig_error *err)
+static int load_tls_files(struct mncr_elig_client *c,
+			  const struct mncr_elig_client_config *cfg,
+			  struct mncr_elig_error *err)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	char why[120];
-	int ret = 0;
 
 	if (!ctx)
 		return set_err(err, MNCR_ELIG_LOCAL, "no memory for TLS");
+	c->t.identity = ctx;
 	if (SSL_CTX_load_verify_file(ctx, cfg->ca_file) != 1) {
 		tls_reason(why, sizeof(why));
-		ret = set_err(err, MNCR_ELIG_LOCAL, "CA file %s: %s",
-			      cfg->ca_file, why);
-	} else if (cfg->cert_file &&
-		   SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) !=
-		   1) {
-		tls_reason(why, sizeof(why));
-		ret = set_err(err, MNCR_ELIG_LOCAL, "certificate %s: %s",
-			      cfg->cert_file, why);
-	} else if (cfg->cert_file &&
-		   (SSL_CTX_use_PrivateKey_file(ctx, cfg->key_file,
-						SSL_FILETYPE_PEM) != 1 ||
-		    SSL_CTX_check_private_key(ctx) != 1)) {
-		tls_reason(why, sizeof(why));
-		ret = set_err(err, MNCR_ELIG_LOCAL, "key %s: %s",
-			      cfg->key_file, why);
+		return set_err(err, MNCR_ELIG_LOCAL, "CA file %s: %s",
+			       cfg->ca_file, why);
 	}
-	SSL_CTX_free(ctx);
-	return ret;
+	if (!cfg->cert_file) {
+		c->t.identity = NULL;
+		SSL_CTX_free(ctx);
+		return 0;
+	}
+	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1) {
+		tls_reason(why, sizeof(why));
+		return set_err(err, MNCR_ELIG_LOCAL, "certificate %s: %s",
+			       cfg->cert_file, why);
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->key_file,
+					SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		tls_reason(why, sizeof(why));
+		return set_err(err, MNCR_ELIG_LOCAL, "key %s: %s",
+			       cfg->key_file, why);
+	}
+	return 0;
 }
 
 /* An HTTP proxy, "http://HOST:PORT" or "HOST:PORT"; "" or NULL: none. */
@@ -189,16 +195,18 @@ mncr_elig_client_new(const struct mncr_elig_client_config *cfg,
 			"OpenSSL");
 		return NULL;
 	}
-	if (check_tls_files(cfg, err))
-		return NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		set_err(err, MNCR_ELIG_LOCAL, "no memory");
 		return NULL;
 	}
+	if (load_tls_files(c, cfg, err)) {
+		mncr_elig_client_free(c);
+		return NULL;
+	}
 	/* Reference counted by libcurl, and thread-safe since 7.84. */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		free(c);
+		mncr_elig_client_free(c);
 		set_err(err, MNCR_ELIG_LOCAL, "libcurl initialisation failed");
 		return NULL;
 	}
@@ -207,19 +215,13 @@ mncr_elig_client_new(const struct mncr_elig_client_config *cfg,
 	snprintf(c->port, sizeof(c->port), "%s", cfg->port);
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	snprintf(c->ca, sizeof(c->ca), "%s", cfg->ca_file);
-	c->t = (struct mncr_elig_transfer){
-		.host = c->host, .port = c->port, .name = c->name,
-		.ca_file = c->ca,
-		.connect_ms = or_default(cfg->connect_timeout_ms, 3000),
-		.handshake_ms = or_default(cfg->handshake_timeout_ms, 5000),
-		.io_ms = or_default(cfg->io_timeout_ms, 10000),
-	};
-	if (cfg->cert_file) {
-		snprintf(c->cert, sizeof(c->cert), "%s", cfg->cert_file);
-		snprintf(c->key, sizeof(c->key), "%s", cfg->key_file);
-		c->t.cert_file = c->cert;
-		c->t.key_file = c->key;
-	}
+	c->t.host = c->host;
+	c->t.port = c->port;
+	c->t.name = c->name;
+	c->t.ca_file = c->ca;
+	c->t.connect_ms = or_default(cfg->connect_timeout_ms, 3000);
+	c->t.handshake_ms = or_default(cfg->handshake_timeout_ms, 5000);
+	c->t.io_ms = or_default(cfg->io_timeout_ms, 10000);
 	if (cfg->proxy && *cfg->proxy) {
 		snprintf(c->proxy, sizeof(c->proxy), "%s", cfg->proxy);
 		c->t.proxy = c->proxy;
@@ -237,8 +239,10 @@ void mncr_elig_client_free(struct mncr_elig_client *c)
 		return;
 	if (c->curl_ready)
 		curl_global_cleanup();
+	SSL_CTX_free(c->t.identity);
 	/* The proxy setting may carry a password. */
-	OPENSSL_clear_free(c, sizeof(*c));
+	OPENSSL_cleanse(c, sizeof(*c));
+	free(c);
 }
 
 static void sleep_ms(unsigned int ms)

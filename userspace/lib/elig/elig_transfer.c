@@ -115,6 +115,28 @@ static void on_tls_msg(int write_p, int version, int content_type,
 		x->alert = true;
 }
 
+/*
+ * The reader's certificate and key by reference: parsing the key again
+ * for every connection would double the client's CPU time per request.
+ */
+static CURLcode use_identity(SSL_CTX *ctx, SSL_CTX *id)
+{
+	STACK_OF(X509) *chain = NULL;
+	X509 *cert;
+	EVP_PKEY *key;
+
+	if (!id)
+		return CURLE_OK;
+	cert = SSL_CTX_get0_certificate(id);
+	key = SSL_CTX_get0_privatekey(id);
+	SSL_CTX_get0_chain_certs(id, &chain);
+	if (!cert || !key || SSL_CTX_use_certificate(ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
+	    (chain && SSL_CTX_set1_chain(ctx, chain) != 1))
+		return CURLE_SSL_CERTPROBLEM;
+	return CURLE_OK;
+}
+
 /* curl made the TLS context of this connection (TCP is up): tighten it. */
 static CURLcode on_ssl_ctx(CURL *h, void *p, void *arg)
 {
@@ -139,7 +161,7 @@ static CURLcode on_ssl_ctx(CURL *h, void *p, void *arg)
 	if (ok != 1 || SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
 	    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1)
 		return CURLE_SSL_CONNECT_ERROR;
-	return CURLE_OK;
+	return use_identity(ctx, x->t->identity);
 }
 
 /* host as a URL writes it: IPv6 addresses in brackets. */
@@ -195,12 +217,6 @@ static int configure(CURL *h, struct xfer *x, const char *path,
 	SET(CURLOPT_CA_CACHE_TIMEOUT, 0L);
 	SET(CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
-	if (t->cert_file) {
-		SET(CURLOPT_SSLCERT, t->cert_file);
-		SET(CURLOPT_SSLCERTTYPE, "PEM");
-		SET(CURLOPT_SSLKEY, t->key_file);
-		SET(CURLOPT_SSLKEYTYPE, "PEM");
-	}
 	SET(CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
 	SET(CURLOPT_SSL_CTX_DATA, x);
 	/* "" turns off http_proxy, https_proxy and no_proxy from the

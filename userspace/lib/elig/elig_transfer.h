@@ -14,13 +14,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <openssl/ssl.h>
+
 #include "elig/elig_client.h"
 
 struct mncr_elig_transfer {
 	const char *host, *port;	/* where to connect */
 	const char *name;		/* name or address the TLS peer must
 					 * have; also the URL's and SNI's */
-	const char *ca_file, *cert_file, *key_file;	/* key NULL: none */
+	const char *ca_file;
+	/* The reader's certificate, chain and key, loaded once: each
+	 * connection's TLS context takes references. NULL: none. */
+	SSL_CTX *identity;
 	const char *proxy;		/* NULL: none */
 	unsigned int connect_ms, handshake_ms, io_ms;
 };

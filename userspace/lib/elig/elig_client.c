@@ -279,26 +279,33 @@ static enum mncr_elig_status exchange(struct mncr_elig_client *c,
 				      struct mncr_elig_error *err)
 {
 	char why[200];
-	enum mncr_elig_status s;
+	int r;
 
 	for (unsigned int n = 1; n <= c->attempts; n++) {
 		if (n > 1)
 			sleep_ms(backoff(c, n));
 		err->attempts = n;
-		s = mncr_elig_transfer_run(&c->t, path, body, body_len, a, why,
+		r = mncr_elig_transfer_run(&c->t, path, body, body_len, a, why,
 					   sizeof(why));
-		if (s == MNCR_ELIG_UNREACHABLE) {
+		switch (r) {
+		case 0:
+			return MNCR_ELIG_OK;
+		case -EHOSTUNREACH:
 			/* Nothing was sent: safe to try again. */
-			set_err(err, s, "%s", why);
+			set_err(err, MNCR_ELIG_UNREACHABLE, "%s", why);
 			continue;
+		case -EPROTO:
+			return set_err(err, MNCR_ELIG_TLS, "%s", why);
+		case -EBADMSG:
+			return set_err(err, MNCR_ELIG_PROTOCOL,
+				       "bad response: %s", why);
+		case -ECONNRESET:
+			return set_err(err, MNCR_ELIG_INTERRUPTED, "%s; the "
+				       "request may have been processed: send "
+				       "it again with the same request id", why);
+		default:
+			return set_err(err, MNCR_ELIG_LOCAL, "%s", why);
 		}
-		if (s == MNCR_ELIG_PROTOCOL)
-			return set_err(err, s, "bad response: %s", why);
-		if (s == MNCR_ELIG_INTERRUPTED)
-			return set_err(err, s, "%s; the request may have been "
-				       "processed: send it again with the same "
-				       "request id", why);
-		return s == MNCR_ELIG_OK ? s : set_err(err, s, "%s", why);
 	}
 	{
 		char last[sizeof(err->message)];

@@ -3,6 +3,7 @@
 #include "elig/elig_http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,12 +27,10 @@ struct xfer {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-static enum mncr_elig_status say(char *why, size_t why_len,
-				 enum mncr_elig_status s, const char *fmt, ...)
+static int say(char *why, size_t why_len, int s, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-static enum mncr_elig_status say(char *why, size_t why_len,
-				 enum mncr_elig_status s, const char *fmt, ...)
+static int say(char *why, size_t why_len, int s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -275,7 +274,7 @@ static CURLcode drive(CURLM *m, struct xfer *x)
 	}
 }
 
-static enum mncr_elig_status judge(CURL *h, const struct xfer *x,
+static int judge(CURL *h, const struct xfer *x,
 				   CURLcode res, char *why, size_t why_len)
 {
 	const struct mncr_elig_transfer *t = x->t;
@@ -283,49 +282,49 @@ static enum mncr_elig_status judge(CURL *h, const struct xfer *x,
 	long v = X509_V_OK, os = 0;
 
 	if (x->too_large || res == CURLE_FILESIZE_EXCEEDED)
-		return say(why, why_len, MNCR_ELIG_PROTOCOL, "too large");
+		return say(why, why_len, -EBADMSG, "too large");
 	if (x->timed_out || res == CURLE_OPERATION_TIMEDOUT) {
 		if (x->sent_at)
-			return say(why, why_len, MNCR_ELIG_INTERRUPTED,
+			return say(why, why_len, -ECONNRESET,
 				   "read timed out");
 		if (x->tls_at)
-			return say(why, why_len, MNCR_ELIG_UNREACHABLE,
+			return say(why, why_len, -EHOSTUNREACH,
 				   "TLS handshake timed out");
-		return say(why, why_len, MNCR_ELIG_UNREACHABLE,
+		return say(why, why_len, -EHOSTUNREACH,
 			   "connect to %s port %s: timed out", t->host,
 			   t->port);
 	}
 	if (res == CURLE_OUT_OF_MEMORY || res == CURLE_SSL_CERTPROBLEM ||
 	    res == CURLE_SSL_CACERT_BADFILE)
-		return say(why, why_len, MNCR_ELIG_LOCAL, "%s", e);
+		return say(why, why_len, -EINVAL, "%s", e);
 	if (res == CURLE_PEER_FAILED_VERIFICATION) {
 		curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &v);
 		if (v != X509_V_OK)
-			return say(why, why_len, MNCR_ELIG_TLS, "TLS: "
+			return say(why, why_len, -EPROTO, "TLS: "
 				   "certificate verify failed (certificate: "
 				   "%s)", X509_verify_cert_error_string(v));
-		return say(why, why_len, MNCR_ELIG_TLS, "TLS: %s", e);
+		return say(why, why_len, -EPROTO, "TLS: %s", e);
 	}
 	/* TLS 1.3: a rejected client certificate shows after sending. */
 	if (x->alert)
-		return say(why, why_len, MNCR_ELIG_TLS, "TLS: %s", e);
+		return say(why, why_len, -EPROTO, "TLS: %s", e);
 	if (!x->sent_at) {
 		curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os);
 		if (res == CURLE_COULDNT_CONNECT && os && !t->proxy)
-			return say(why, why_len, MNCR_ELIG_UNREACHABLE,
+			return say(why, why_len, -EHOSTUNREACH,
 				   "connect to %s port %s: %s", t->host,
 				   t->port, strerror((int)os));
-		return say(why, why_len, MNCR_ELIG_UNREACHABLE, "%s", e);
+		return say(why, why_len, -EHOSTUNREACH, "%s", e);
 	}
 	if (res == CURLE_WEIRD_SERVER_REPLY || res == CURLE_HTTP2 ||
 	    res == CURLE_UNSUPPORTED_PROTOCOL ||
 	    res == CURLE_BAD_CONTENT_ENCODING)
-		return say(why, why_len, MNCR_ELIG_PROTOCOL, "%s", e);
-	return say(why, why_len, MNCR_ELIG_INTERRUPTED, "%s", e);
+		return say(why, why_len, -EBADMSG, "%s", e);
+	return say(why, why_len, -ECONNRESET, "%s", e);
 }
 
 /* A complete answer: HTTP/1.1, its status and media type. */
-static enum mncr_elig_status collect(CURL *h, struct mncr_elig_reply *r,
+static int collect(CURL *h, struct mncr_elig_reply *r,
 				     char *why, size_t why_len)
 {
 	long version = 0, status = 0;
@@ -336,20 +335,19 @@ static enum mncr_elig_status collect(CURL *h, struct mncr_elig_reply *r,
 	r->status = (int)status;
 	curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
 	if (version != CURL_HTTP_VERSION_1_1)
-		return say(why, why_len, MNCR_ELIG_PROTOCOL, "not HTTP/1.1");
+		return say(why, why_len, -EBADMSG, "not HTTP/1.1");
 	r->json = type && mncr_elig_http_is_json(type, strlen(type));
-	return MNCR_ELIG_OK;
+	return 0;
 }
 
-enum mncr_elig_status
-mncr_elig_transfer_run(const struct mncr_elig_transfer *t, const char *path,
+int mncr_elig_transfer_run(const struct mncr_elig_transfer *t, const char *path,
 		       const char *body, size_t body_len,
 		       struct mncr_elig_reply *r, char *why, size_t why_len)
 {
 	struct xfer x = { .t = t, .r = r };
 	struct curl_slist *headers = NULL, *to_list = NULL, *l;
 	char url[URL_MAX], to[URL_MAX];
-	enum mncr_elig_status s = MNCR_ELIG_LOCAL;
+	int s = -EINVAL;
 	CURLM *m = curl_multi_init();
 	CURL *h = curl_easy_init();
 	CURLcode res;

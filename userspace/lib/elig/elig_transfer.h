@@ -16,8 +16,6 @@
 
 #include <openssl/ssl.h>
 
-#include "elig/elig_client.h"
-
 struct mncr_elig_transfer {
 	const char *host, *port;	/* where to connect */
 	const char *name;		/* name or address the TLS peer must
@@ -42,14 +40,15 @@ struct mncr_elig_reply {
 bool mncr_elig_transfer_host_ok(const char *s);
 
 /*
- * Sends body (NULL: a GET) to path and fills r. Returns OK, UNREACHABLE
- * (nothing may have reached the service: safe to retry), TLS,
- * INTERRUPTED (lost after sending), PROTOCOL (not a valid response, or
- * larger than r->cap) or LOCAL, with why filled.
+ * Sends body (NULL: a GET) to path and fills r. Returns 0 or, with why
+ * filled, -EHOSTUNREACH (nothing can have reached the service: safe to
+ * retry), -EPROTO (a certificate or TLS failure), -ECONNRESET (lost after
+ * sending, timeouts included), -EBADMSG (not a valid response, or larger
+ * than r->cap), -EINVAL (local: setup, files, memory).
  */
-enum mncr_elig_status
-mncr_elig_transfer_run(const struct mncr_elig_transfer *t, const char *path,
-		       const char *body, size_t body_len,
-		       struct mncr_elig_reply *r, char *why, size_t why_len);
+int mncr_elig_transfer_run(const struct mncr_elig_transfer *t,
+			   const char *path, const char *body, size_t body_len,
+			   struct mncr_elig_reply *r, char *why,
+			   size_t why_len);
 
 #endif

@@ -15,7 +15,7 @@ CC ?= cc
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -fstack-protector-strong
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-PKGS := libusb-1.0 openssl json-c libopenjp2 libjpeg libpng sqlite3 cairo pangocairo libpcsclite libv4l2
+PKGS := libusb-1.0 openssl libcurl json-c libopenjp2 libjpeg libpng sqlite3 cairo pangocairo libpcsclite libv4l2
 # The service's event loop (mncr-eligd only).
 EVENT_LIBS := $(shell pkg-config --libs libevent_openssl libevent_pthreads 2>/dev/null)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

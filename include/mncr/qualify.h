@@ -151,6 +151,7 @@ struct mncr_qualify_config {
 	const char *cert;		/* the reader's certificate, PEM */
 	const char *key;		/* its key, PEM */
 	const char *institution;	/* 医療機関コード, 10 digits */
+	const char *proxy;		/* http://HOST:PORT for CONNECT; NULL: none */
 	uint64_t reserved[8];		/* zero */
 };
 

@@ -25,19 +25,6 @@ static int req(const char *head, struct mncr_elig_http_head *h)
 					    sizeof(why));
 }
 
-static int resp(const char *head, struct mncr_elig_http_head *h)
-{
-	char why[160];
-	long n = mncr_elig_http_head_len(head, strlen(head));
-
-	if (n < 0)
-		return (int)n;
-	if (n == 0)
-		return -1000;
-	return mncr_elig_http_parse_response(head, (size_t)n, h, why,
-					     sizeof(why));
-}
-
 static void test_head_len(void **state)
 {
 	static char big[MNCR_ELIG_HTTP_HEAD_MAX + 10];
@@ -180,63 +167,27 @@ static void test_content_type(void **state)
 		snprintf(head, sizeof(head), "POST / HTTP/1.1\r\nContent-Type: "
 			 "%s\r\n\r\n", v[i].value);
 		assert_int_equal(req(head, &h), 0);
-		if (h.json != v[i].json)
+		if (h.json != v[i].json ||
+		    mncr_elig_http_is_json(v[i].value, strlen(v[i].value)) !=
+		    v[i].json)
 			fail_msg("%s", v[i].value);
 	}
 }
 
-static void test_response(void **state)
-{
-	struct mncr_elig_http_head h;
-
-	(void)state;
-	assert_int_equal(resp("HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\n"
-			      "Content-Type: application/json\r\n\r\n", &h), 0);
-	assert_int_equal(h.status, 403);
-	assert_int_equal(h.content_length, 9);
-	assert_true(h.json);
-	assert_int_equal(resp("HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n",
-			      &h), 0);
-	assert_int_equal(resp("HTTP/1.1 200 OK\r\n\r\n", &h), -EINVAL);
-	assert_int_equal(resp("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", &h),
-			 -EINVAL);
-	assert_int_equal(resp("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n",
-			      &h), -EINVAL);
-	assert_int_equal(resp("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n",
-			      &h), -EINVAL);
-	assert_int_equal(resp("HTTP/1.1 099 OK\r\nContent-Length: 0\r\n\r\n",
-			      &h), -EINVAL);
-	assert_int_equal(resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked"
-			      "\r\n\r\n", &h), -ENOTSUP);
-}
-
 static void test_format(void **state)
 {
-	struct mncr_elig_http_head h;
 	char out[512], small[40];
 	int n;
 
 	(void)state;
-	n = mncr_elig_http_request_head(out, sizeof(out), MNCR_ELIG_HTTP_POST,
-					"/v1/qualification", "svc:8443", 77);
+	n = mncr_elig_http_response_head(out, sizeof(out), 404, 10);
 	assert_true(n > 0);
 	assert_int_equal(mncr_elig_http_head_len(out, (size_t)n), n);
-	assert_int_equal(req(out, &h), 0);
-	assert_true(h.json && h.has_host);
-	assert_int_equal(h.content_length, 77);
-	n = mncr_elig_http_request_head(out, sizeof(out), MNCR_ELIG_HTTP_GET,
-					"/v1/challenge", "svc:8443", 0);
-	assert_int_equal(req(out, &h), 0);
-	assert_false(h.has_length);
-	n = mncr_elig_http_response_head(out, sizeof(out), 404, 10);
-	assert_int_equal(resp(out, &h), 0);
-	assert_int_equal(h.status, 404);
+	assert_non_null(strstr(out, "HTTP/1.1 404 Not Found\r\n"));
+	assert_non_null(strstr(out, "Content-Length: 10\r\n"));
 	assert_non_null(strstr(out, "Cache-Control: no-store\r\n"));
 	assert_int_equal(mncr_elig_http_response_head(small, sizeof(small), 200,
 						      1), -ENOSPC);
-	assert_int_equal(mncr_elig_http_request_head(out, sizeof(out),
-						     MNCR_ELIG_HTTP_OTHER, "/",
-						     "h", 0), -EINVAL);
 }
 
 int main(void)
@@ -247,7 +198,6 @@ int main(void)
 		cmocka_unit_test(test_request_bad),
 		cmocka_unit_test(test_header_count),
 		cmocka_unit_test(test_content_type),
-		cmocka_unit_test(test_response),
 		cmocka_unit_test(test_format),
 	};
 

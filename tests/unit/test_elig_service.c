@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -26,18 +27,19 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "elig/elig_client.h"
 #include "util/clock_ms.h"
 #include "elig/elig_conn.h"
-#include "elig/elig_dial.h"
 #include "elig/elig_fields.h"
 #include "elig/elig_http.h"
 #include "elig/elig_message.h"
@@ -723,13 +725,31 @@ static void test_silent_service(void **state)
 
 /* ---- hostile input: answered or dropped, never fatal ---- */
 
+/* A TCP connection to the service on 127.0.0.1, or -1. */
+static int dial_service(const struct env *e)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons((uint16_t)atoi(e->port)),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	/* Non-blocking, as the tests' reads poll. */
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    fcntl(fd, F_SETFL, O_NONBLOCK) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 /* Sends raw bytes over TLS as the reader; the HTTP status, or -1. */
 static int raw(const struct env *e, const char *data, size_t len,
 	       char *body, size_t body_cap)
 {
-	char cert[P], key[P], ca[P], buf[8192], why[160];
+	char cert[P], key[P], ca[P], buf[8192];
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	struct mncr_elig_http_head h;
 	struct mncr_elig_conn c;
 	uint64_t deadline = mncr_now_ms() + 5000;
 	size_t got = 0;
@@ -744,7 +764,7 @@ static int raw(const struct env *e, const char *data, size_t len,
 	assert_int_equal(SSL_CTX_use_PrivateKey_file(ctx, key,
 						     SSL_FILETYPE_PEM), 1);
 	assert_int_equal(SSL_CTX_load_verify_file(ctx, ca), 1);
-	fd = mncr_elig_dial("127.0.0.1", e->port, 1000, why, sizeof(why));
+	fd = dial_service(e);
 	assert_true(fd >= 0);
 	assert_int_equal(mncr_elig_conn_init(&c, ctx, fd, false), 0);
 	assert_int_equal(mncr_elig_conn_handshake(&c, deadline), 0);
@@ -759,9 +779,7 @@ static int raw(const struct env *e, const char *data, size_t len,
 	}
 	buf[got] = '\0';
 	head = mncr_elig_http_head_len(buf, got);
-	if (head > 0 && !mncr_elig_http_parse_response(buf, (size_t)head, &h,
-						       why, sizeof(why))) {
-		status = h.status;
+	if (head > 0 && sscanf(buf, "HTTP/1.1 %3d ", &status) == 1) {
 		if (body)
 			snprintf(body, body_cap, "%s", buf + head);
 	}
@@ -844,8 +862,8 @@ static void test_plaintext_client(void **state)
 {
 	const struct env *e = *state;
 	static const char req[] = "GET /v1/challenge HTTP/1.1\r\n\r\n";
-	char why[160], buf[256];
-	int fd = mncr_elig_dial("127.0.0.1", e->port, 1000, why, sizeof(why));
+	char buf[256];
+	int fd = dial_service(e);
 	ssize_t n;
 
 	assert_true(fd >= 0);
@@ -862,6 +880,378 @@ static void test_plaintext_client(void **state)
 	close(fd);
 	/* And it still serves. */
 	test_face_eligible(state);
+}
+
+/* ---- other servers, a proxy, the environment ---- */
+
+/*
+ * A one-connection TLS 1.3 server on 127.0.0.1 with the service's
+ * certificate, requiring the reader's: it reads a request head and sends
+ * answer, whatever was asked.
+ */
+struct fake {
+	int lfd;
+	char port[8];
+	SSL_CTX *ctx;
+	const char *answer;
+	size_t len;
+	char request[2048];	/* the head it got */
+	pthread_t t;
+};
+
+static void *fake_serve(void *arg)
+{
+	struct fake *f = arg;
+	int fd = accept(f->lfd, NULL, NULL);
+	SSL *ssl = fd >= 0 ? SSL_new(f->ctx) : NULL;
+	size_t got = 0;
+
+	if (ssl && SSL_set_fd(ssl, fd) == 1 && SSL_accept(ssl) == 1) {
+		while (got < sizeof(f->request) - 1 &&
+		       !strstr(f->request, "\r\n\r\n")) {
+			int n = SSL_read(ssl, f->request + got,
+					 (int)(sizeof(f->request) - 1 - got));
+
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+			f->request[got] = '\0';
+		}
+		SSL_write(ssl, f->answer, (int)f->len);
+		SSL_shutdown(ssl);
+	}
+	SSL_free(ssl);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static void fake_start(const struct env *e, struct fake *f,
+		       const char *answer, size_t len)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 5 };
+	socklen_t alen = sizeof(a);
+	char cert[P], key[P], ca[P];
+
+	memset(f, 0, sizeof(*f));
+	f->answer = answer;
+	f->len = len;
+	at(e, cert, "service.pem");
+	at(e, key, "service.key");
+	at(e, ca, "site-ca.pem");
+	f->ctx = SSL_CTX_new(TLS_server_method());
+	assert_non_null(f->ctx);
+	assert_int_equal(SSL_CTX_set_min_proto_version(f->ctx,
+						       TLS1_3_VERSION), 1);
+	assert_int_equal(SSL_CTX_use_certificate_chain_file(f->ctx, cert), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey_file(f->ctx, key,
+						     SSL_FILETYPE_PEM), 1);
+	assert_int_equal(SSL_CTX_load_verify_file(f->ctx, ca), 1);
+	SSL_CTX_set_verify(f->ctx, SSL_VERIFY_PEER |
+			   SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	f->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* accept() and reads give up after 5 s should the client not come. */
+	assert_int_equal(setsockopt(f->lfd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				    sizeof(tv)), 0);
+	assert_int_equal(bind(f->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(f->lfd, 4), 0);
+	assert_int_equal(getsockname(f->lfd, (struct sockaddr *)&a, &alen), 0);
+	snprintf(f->port, sizeof(f->port), "%d", ntohs(a.sin_port));
+	assert_int_equal(pthread_create(&f->t, NULL, fake_serve, f), 0);
+}
+
+static void fake_stop(struct fake *f)
+{
+	pthread_join(f->t, NULL);
+	close(f->lfd);
+	SSL_CTX_free(f->ctx);
+}
+
+#define CHUNKED_HEAD "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" \
+		     "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+
+/* head, then body in chunks of at most step bytes, then the last chunk. */
+static size_t chunked(char *out, size_t cap, const char *body, size_t len,
+		      size_t step)
+{
+	size_t n = (size_t)snprintf(out, cap, CHUNKED_HEAD);
+
+	for (size_t i = 0; i < len; i += step) {
+		size_t k = len - i < step ? len - i : step;
+
+		n += (size_t)snprintf(out + n, cap - n, "%zx\r\n", k);
+		assert_true(n + k + 2 < cap);
+		memcpy(out + n, body + i, k);
+		memcpy(out + n + k, "\r\n", 2);
+		n += k + 2;
+	}
+	n += (size_t)snprintf(out + n, cap - n, "0\r\n\r\n");
+	assert_true(n < cap);
+	return n;
+}
+
+/* A reader's client for the fake server on port. */
+static struct mncr_elig_client *fake_reader(const struct env *e,
+					    const char *port)
+{
+	struct client_opts o = {
+		.cert = "reader.pem", .key = "reader.key", .name = "localhost",
+		.port = port, .attempts = 1,
+	};
+
+	return client(e, &o);
+}
+
+static void test_chunked_answer(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_challenge sent = { .expires_in = 42 }, got;
+	struct mncr_elig_error err;
+	struct mncr_elig_client *c;
+	static char answer[4096];
+	char body[256];
+	size_t len;
+	struct fake f;
+
+	for (size_t i = 0; i < sizeof(sent.nonce); i++)
+		sent.nonce[i] = (uint8_t)(i * 7 + 1);
+	assert_int_equal(mncr_elig_challenge_encode(&sent, body, sizeof(body),
+						    &len), 0);
+	/* Chunks of 5 bytes: every JSON token is split somewhere. */
+	fake_start(e, &f, answer, chunked(answer, sizeof(answer), body, len,
+					  5));
+	c = fake_reader(e, f.port);
+	assert_int_equal(mncr_elig_client_challenge(c, &got, &err),
+			 MNCR_ELIG_OK);
+	mncr_elig_client_free(c);
+	fake_stop(&f);
+	assert_memory_equal(got.nonce, sent.nonce, sizeof(sent.nonce));
+	assert_int_equal(got.expires_in, 42);
+	assert_non_null(strstr(f.request, "GET /v1/challenge HTTP/1.1\r\n"));
+	assert_non_null(strstr(f.request, "\r\nConnection: close\r\n"));
+}
+
+/* An answer from the fake server, expected to fail as too large. */
+static void expect_too_large(const struct env *e, const char *answer,
+			     size_t len)
+{
+	struct mncr_elig_challenge got;
+	struct mncr_elig_error err;
+	struct mncr_elig_client *c;
+	struct fake f;
+
+	fake_start(e, &f, answer, len);
+	c = fake_reader(e, f.port);
+	assert_int_equal(mncr_elig_client_challenge(c, &got, &err),
+			 MNCR_ELIG_PROTOCOL);
+	mncr_elig_client_free(c);
+	fake_stop(&f);
+	if (!strstr(err.message, "too large"))
+		fail_msg("\"%s\" does not say \"too large\"", err.message);
+}
+
+static void test_answer_over_the_limit(void **state)
+{
+	const struct env *e = *state;
+	static char body[MNCR_ELIG_BODY_MAX + 1], answer[2 * sizeof(body)];
+	size_t n;
+
+	/* One byte over the body limit, chunked: caught while it arrives. */
+	memset(body, ' ', sizeof(body));
+	body[0] = '{';
+	body[sizeof(body) - 1] = '}';
+	expect_too_large(e, answer, chunked(answer, sizeof(answer), body,
+					    sizeof(body), 4000));
+	/* The same announced by Content-Length. */
+	n = (size_t)snprintf(answer, sizeof(answer), "HTTP/1.1 200 OK\r\n"
+			     "Content-Type: application/json\r\n"
+			     "Content-Length: %zu\r\n\r\n", sizeof(body));
+	memcpy(answer + n, body, sizeof(body));
+	expect_too_large(e, answer, n + sizeof(body));
+}
+
+/* A free TCP port on 127.0.0.1 (free a moment ago). */
+static void free_port(char port[8])
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &len), 0);
+	snprintf(port, 8, "%d", ntohs(a.sin_port));
+	close(s);
+}
+
+/* Starts tinyproxy on 127.0.0.1:port, allowing CONNECT to target only. */
+static pid_t start_tinyproxy(const struct env *e, const char *port,
+			     const char *target, const char *log)
+{
+	char conf[P], *argv[] = { "/usr/bin/tinyproxy", "-d", "-c", conf,
+				  NULL };
+	FILE *f;
+	pid_t pid;
+
+	snprintf(conf, P, "%s/tinyproxy.conf", e->dir);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f, "Port %s\nListen 127.0.0.1\nTimeout 10\nLogFile \"%s\"\n"
+		"LogLevel Connect\nMaxClients 8\nAllow 127.0.0.1\n"
+		"ConnectPort %s\n", port, log, target);
+	fclose(f);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	/* Ready once it accepts. */
+	for (int i = 0; i < 500; i++) {
+		struct sockaddr_in a = {
+			.sin_family = AF_INET,
+			.sin_port = htons((uint16_t)atoi(port)),
+			.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		};
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		int ok = connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
+
+		close(s);
+		if (ok)
+			return pid;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	fail_msg("tinyproxy did not start");
+	return -1;
+}
+
+/* Lines of the file at path that contain both a and b. */
+static int lines_with(const char *path, const char *a, const char *b)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		n += strstr(line, a) && strstr(line, b);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static void test_through_proxy(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_request r;
+	struct mncr_elig_response resp;
+	struct mncr_elig_challenge ch;
+	struct mncr_elig_error err;
+	struct mncr_elig_client *c;
+	char pport[8], proxy[64], log[P], target[32];
+	char ca[P], cert[P], key[P];
+	struct mncr_elig_client_config cfg = {
+		.host = "127.0.0.1", .port = e->port,
+		.server_name = "localhost", .ca_file = ca, .cert_file = cert,
+		.key_file = key, .proxy = proxy, .attempts = 1,
+	};
+	pid_t pid;
+
+	if (access("/usr/bin/tinyproxy", X_OK) != 0)
+		skip();	/* scripts/install-deps installs it */
+	at(e, ca, "site-ca.pem");
+	at(e, cert, "reader.pem");
+	at(e, key, "reader.key");
+	free_port(pport);
+	snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%s", pport);
+	snprintf(log, P, "%s/tinyproxy.log", e->dir);
+	snprintf(target, sizeof(target), "CONNECT 127.0.0.1:%s ", e->port);
+	pid = start_tinyproxy(e, pport, e->port, log);
+	request(e, &r, "card-pin.der", MNCR_ELIG_METHOD_FACE);
+	c = mncr_elig_client_new(&cfg, &err);
+	assert_non_null(c);
+	assert_int_equal(mncr_elig_client_qualify(c, &r, &resp, &err),
+			 MNCR_ELIG_OK);
+	assert_string_equal(resp.q.insurer_number, "06139998");
+	mncr_elig_cleanse(&resp, sizeof(resp));
+	/* The proxy saw the tunnel to the service, once. */
+	assert_int_equal(lines_with(log, "Request", target), 1);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	/* Proxy gone: unreachable, though the service itself is up. */
+	assert_int_equal(mncr_elig_client_challenge(c, &ch, &err),
+			 MNCR_ELIG_UNREACHABLE);
+	mncr_elig_client_free(c);
+}
+
+static void test_bad_proxy_setting(void **state)
+{
+	const struct env *e = *state;
+	char ca[P];
+	struct mncr_elig_client_config cfg = {
+		.host = "127.0.0.1", .port = e->port, .ca_file = ca,
+		.proxy = "socks5://127.0.0.1:1080",
+	};
+	struct mncr_elig_error err;
+
+	at(e, ca, "site-ca.pem");
+	assert_null(mncr_elig_client_new(&cfg, &err));
+	assert_int_equal(err.status, MNCR_ELIG_LOCAL);
+	cfg.proxy = "http://127.0.0.1:3128/\r\nX: y";
+	assert_null(mncr_elig_client_new(&cfg, &err));
+}
+
+static const char *const proxy_vars[] = {
+	"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+};
+
+static void test_proxy_environment_ignored(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_client *c = reader(e);
+	struct mncr_elig_challenge ch;
+	struct mncr_elig_error err;
+	enum mncr_elig_status s;
+
+	/* Port 9 on loopback: nothing listens, a proxy there fails. */
+	for (size_t i = 0; i < sizeof(proxy_vars) / sizeof(*proxy_vars); i++)
+		setenv(proxy_vars[i], "http://127.0.0.1:9", 1);
+	s = mncr_elig_client_challenge(c, &ch, &err);
+	for (size_t i = 0; i < sizeof(proxy_vars) / sizeof(*proxy_vars); i++)
+		unsetenv(proxy_vars[i]);
+	mncr_elig_client_free(c);
+	if (s != MNCR_ELIG_OK)
+		fail_msg("%s: %s", mncr_elig_status_name(s), err.message);
+}
+
+static void test_no_default_trust_store(void **state)
+{
+	const struct env *e = *state;
+	struct client_opts o = {
+		.ca = "jpki-ca.pem", .cert = "reader.pem", .key = "reader.key",
+		.name = "localhost",
+	};
+	char site_ca[P];
+
+	/*
+	 * OpenSSL's and curl's default locations point at the CA that did
+	 * sign the service: only a client that loads them would succeed.
+	 */
+	at(e, site_ca, "site-ca.pem");
+	setenv("SSL_CERT_FILE", site_ca, 1);
+	setenv("SSL_CERT_DIR", e->pki, 1);
+	setenv("CURL_CA_BUNDLE", site_ca, 1);
+	expect_tls_failure(e, &o, "certificate verify failed");
+	unsetenv("SSL_CERT_FILE");
+	unsetenv("SSL_CERT_DIR");
+	unsetenv("CURL_CA_BUNDLE");
 }
 
 /* ---- several readers at once ---- */
@@ -970,6 +1360,12 @@ int main(void)
 		cmocka_unit_test(test_bare_lf_refused_at_once),
 		cmocka_unit_test(test_slow_client_times_out),
 		cmocka_unit_test(test_plaintext_client),
+		cmocka_unit_test(test_chunked_answer),
+		cmocka_unit_test(test_answer_over_the_limit),
+		cmocka_unit_test(test_through_proxy),
+		cmocka_unit_test(test_bad_proxy_setting),
+		cmocka_unit_test(test_proxy_environment_ignored),
+		cmocka_unit_test(test_no_default_trust_store),
 		cmocka_unit_test(test_concurrent_readers),
 		cmocka_unit_test(test_log_has_no_patient_data),
 		cmocka_unit_test(test_sigterm_stops_cleanly),

@@ -25,7 +25,8 @@
 static const char usage_text[] =
 "usage: mncr qualify [--site clinic|pharmacy] [--patient-absent] [--operator ID]\n"
 "                    --service HOST:PORT --service-ca PEM --cert PEM --key PEM\n"
-"                    [--institution CODE] [--service-name NAME] [--audit FILE]\n"
+"                    [--institution CODE] [--service-name NAME] [--proxy URL]\n"
+"                    [--audit FILE]\n"
 "                    [--claim-dir DIR] [--models DIR] [--frame PICTURE]...\n"
 "                    [--face-max N] [--frames-per-attempt N]\n"
 "                    [--liveness-frames N] [--retries N]\n"
@@ -56,7 +57,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		      struct qualify_opts *o)
 {
 	enum { O_SITE = 256, O_ABSENT, O_OPERATOR, O_SERVICE, O_SCA, O_CERT,
-	       O_KEY, O_INST, O_SNAME, O_AUDIT, O_CLAIM, O_MODELS, O_FRAME,
+	       O_KEY, O_INST, O_SNAME, O_PROXY, O_AUDIT, O_CLAIM, O_MODELS, O_FRAME,
 	       O_FACEMAX, O_FPA, O_LIVE, O_RETRIES, O_LAST, O_NOSWITCH, O_NOPDF,
 	       O_WAIT };
 	static const struct option opts[] = {
@@ -70,6 +71,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		{ "key", required_argument, NULL, O_KEY },
 		{ "institution", required_argument, NULL, O_INST },
 		{ "service-name", required_argument, NULL, O_SNAME },
+		{ "proxy", required_argument, NULL, O_PROXY },
 		{ "audit", required_argument, NULL, O_AUDIT },
 		{ "claim-dir", required_argument, NULL, O_CLAIM },
 		{ "models", required_argument, NULL, O_MODELS },
@@ -94,6 +96,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 	cf->claim_dir = env_or("MNCR_CLAIM_DIR", ".");
 	cf->models = env_or("MNCR_MODELS", "/usr/local/share/mncr/models");
 	cf->service_ca = env_or("MNCR_SERVICE_CA", NULL);
+	cf->proxy = env_or("MNCR_PROXY", NULL);
 	cf->cert = env_or("MNCR_READER_CERT", NULL);
 	cf->key = env_or("MNCR_READER_KEY", NULL);
 	cf->institution = env_or("MNCR_INSTITUTION", "1312345678");
@@ -120,6 +123,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		case O_KEY: cf->key = optarg; break;
 		case O_INST: cf->institution = optarg; break;
 		case O_SNAME: cf->service_name = optarg; break;
+		case O_PROXY: cf->proxy = optarg; break;
 		case O_AUDIT: audit = optarg; break;
 		case O_CLAIM: cf->claim_dir = optarg; break;
 		case O_MODELS: cf->models = optarg; break;

@@ -195,6 +195,7 @@ static void check_service(struct checks *c, const struct selftest_opts *o)
 	cfg = (struct mncr_elig_client_config){
 		.host = host, .port = colon + 1, .server_name = o->service_name,
 		.ca_file = o->service_ca, .cert_file = o->cert, .key_file = o->key,
+		.proxy = o->proxy,
 		.connect_timeout_ms = 2000, .attempts = 1,
 	};
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -215,7 +216,7 @@ static void check_service(struct checks *c, const struct selftest_opts *o)
 
 int cmd_selftest(struct cli *cli, int argc, char **argv)
 {
-	enum { O_SERVICE = 256, O_SCA, O_CERT, O_KEY, O_SNAME, O_MODELS };
+	enum { O_SERVICE = 256, O_SCA, O_CERT, O_KEY, O_SNAME, O_PROXY, O_MODELS };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "service", required_argument, NULL, O_SERVICE },
@@ -223,6 +224,7 @@ int cmd_selftest(struct cli *cli, int argc, char **argv)
 		{ "cert", required_argument, NULL, O_CERT },
 		{ "key", required_argument, NULL, O_KEY },
 		{ "service-name", required_argument, NULL, O_SNAME },
+		{ "proxy", required_argument, NULL, O_PROXY },
 		{ "models", required_argument, NULL, O_MODELS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -230,6 +232,7 @@ int cmd_selftest(struct cli *cli, int argc, char **argv)
 	struct selftest_opts o = {
 		.service = getenv("MNCR_SERVICE"),
 		.service_ca = getenv("MNCR_SERVICE_CA"),
+		.proxy = getenv("MNCR_PROXY"),
 		.cert = getenv("MNCR_READER_CERT"),
 		.key = getenv("MNCR_READER_KEY"),
 		.models = getenv("MNCR_MODELS") ? getenv("MNCR_MODELS") :
@@ -242,7 +245,7 @@ int cmd_selftest(struct cli *cli, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			puts("usage: mncr selftest [--models DIR] [--service HOST:PORT --service-ca PEM --cert PEM --key PEM] [--json]");
+			puts("usage: mncr selftest [--models DIR] [--service HOST:PORT --service-ca PEM --cert PEM --key PEM [--proxy URL]] [--json]");
 			return EXIT_OK;
 		case 'j': cli->json = true; break;
 		case O_SERVICE: o.service = optarg; break;
@@ -250,9 +253,10 @@ int cmd_selftest(struct cli *cli, int argc, char **argv)
 		case O_CERT: o.cert = optarg; break;
 		case O_KEY: o.key = optarg; break;
 		case O_SNAME: o.service_name = optarg; break;
+		case O_PROXY: o.proxy = optarg; break;
 		case O_MODELS: o.models = optarg; break;
 		default:
-			fputs("usage: mncr selftest [--models DIR] [--service HOST:PORT --service-ca PEM --cert PEM --key PEM] [--json]\n",
+			fputs("usage: mncr selftest [--models DIR] [--service HOST:PORT --service-ca PEM --cert PEM --key PEM [--proxy URL]] [--json]\n",
 			      stderr);
 			return EXIT_USAGE;
 		}

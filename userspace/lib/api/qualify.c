@@ -578,6 +578,7 @@ int mncr_qualify_new(const struct mncr_qualify_config *cfg,
 	ec.ca_file = cfg->service_ca;
 	ec.cert_file = cfg->cert;
 	ec.key_file = cfg->key;
+	ec.proxy = cfg->proxy;
 	ec.connect_timeout_ms = 2000;
 	ec.attempts = 2;
 	q->elig.client = mncr_elig_client_new(&ec, &err);

@@ -2,45 +2,37 @@
 #include "elig/elig_client.h"
 #include "elig/elig_fields.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
-#include "util/clock_ms.h"
-#include "elig/elig_conn.h"
-#include "elig/elig_dial.h"
-#include "elig/elig_http.h"
+#include "elig/elig_transfer.h"
 
 #define MAX_ATTEMPTS 10
 #define MAX_BACKOFF_MS 5000
-#define LINGER_MS 100
 #define HOST_MAX 253
+#define PROXY_MAX 512
 
 struct mncr_elig_client {
-	SSL_CTX *ctx;
+	struct mncr_elig_transfer t;	/* its strings point below; owns
+					 * t.identity */
 	char host[HOST_MAX + 1];
 	char port[6];
 	char name[HOST_MAX + 1];
-	char host_header[HOST_MAX + 9];
-	unsigned int connect_ms, handshake_ms, io_ms, attempts, backoff_ms;
-};
-
-/* What one attempt's answer was, before it is judged. */
-struct answer {
-	char *buf;		/* head and body, cleansed before free */
-	size_t cap, len;
-	struct mncr_elig_http_head head;
-	const char *body;
+	char ca[PATH_MAX];
+	char proxy[PROXY_MAX + 1];
+	unsigned int attempts, backoff_ms;
+	bool curl_ready;	/* curl_global_init done, to be undone */
 };
 
 static enum mncr_elig_status set_err(struct mncr_elig_error *err,
@@ -80,19 +72,6 @@ static unsigned int or_default(unsigned int v, unsigned int def)
 	return v ? v : def;
 }
 
-static bool is_address(const char *s, int *family)
-{
-	unsigned char b[16];
-
-	if (inet_pton(AF_INET, s, b) == 1)
-		*family = AF_INET;
-	else if (inet_pton(AF_INET6, s, b) == 1)
-		*family = AF_INET6;
-	else
-		return false;
-	return true;
-}
-
 static bool port_ok(const char *p)
 {
 	char *end;
@@ -113,43 +92,80 @@ static void tls_reason(char *out, size_t len)
 	ERR_clear_error();
 }
 
-static int make_ctx(struct mncr_elig_client *c,
-		    const struct mncr_elig_client_config *cfg,
-		    struct mncr_elig_error *err)
+/*
+ * Checks the CA file and loads the reader's certificate chain and key
+ * once, so that a bad file is a configuration error now rather than a TLS
+ * failure at the first request.
+ */
+static int load_tls_files(struct mncr_elig_client *c,
+			  const struct mncr_elig_client_config *cfg,
+			  struct mncr_elig_error *err)
 {
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	char why[120];
 
-	c->ctx = SSL_CTX_new(TLS_client_method());
-	if (!c->ctx)
+	if (!ctx)
 		return set_err(err, MNCR_ELIG_LOCAL, "no memory for TLS");
-	/* TLS 1.3 only: no older suites, encrypted client certificate. */
-	if (SSL_CTX_set_min_proto_version(c->ctx, TLS1_3_VERSION) != 1 ||
-	    SSL_CTX_set_max_proto_version(c->ctx, TLS1_3_VERSION) != 1)
-		return set_err(err, MNCR_ELIG_LOCAL, "TLS 1.3 unavailable");
-	/* Only the configured CA: never the system's default trust store. */
-	if (SSL_CTX_load_verify_file(c->ctx, cfg->ca_file) != 1) {
+	c->t.identity = ctx;
+	if (SSL_CTX_load_verify_file(ctx, cfg->ca_file) != 1) {
 		tls_reason(why, sizeof(why));
 		return set_err(err, MNCR_ELIG_LOCAL, "CA file %s: %s",
 			       cfg->ca_file, why);
 	}
-	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
-	if (!cfg->cert_file)
+	if (!cfg->cert_file) {
+		c->t.identity = NULL;
+		SSL_CTX_free(ctx);
 		return 0;
-	if (SSL_CTX_use_certificate_chain_file(c->ctx, cfg->cert_file) != 1) {
+	}
+	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1) {
 		tls_reason(why, sizeof(why));
 		return set_err(err, MNCR_ELIG_LOCAL, "certificate %s: %s",
 			       cfg->cert_file, why);
 	}
-	if (SSL_CTX_use_PrivateKey_file(c->ctx, cfg->key_file,
+	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->key_file,
 					SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_check_private_key(c->ctx) != 1) {
+	    SSL_CTX_check_private_key(ctx) != 1) {
 		tls_reason(why, sizeof(why));
 		return set_err(err, MNCR_ELIG_LOCAL, "key %s: %s",
 			       cfg->key_file, why);
 	}
-	/* Each connection authenticates in full: no resumed sessions. */
-	SSL_CTX_set_session_cache_mode(c->ctx, SSL_SESS_CACHE_OFF);
 	return 0;
+}
+
+/* An HTTP proxy, "http://HOST:PORT" or "HOST:PORT"; "" or NULL: none. */
+static bool proxy_ok(const char *p)
+{
+	const char *scheme = p ? strstr(p, "://") : NULL;
+
+	if (!p || !*p)
+		return true;
+	if (strlen(p) > PROXY_MAX || strpbrk(p, " \t\r\n"))
+		return false;
+	return !scheme || (scheme - p == 4 && strncmp(p, "http", 4) == 0);
+}
+
+static bool path_ok(const char *p)
+{
+	return !p || strlen(p) < PATH_MAX;
+}
+
+/* curl's TLS must be OpenSSL's: the TLS context is tightened through it. */
+static bool curl_has_openssl(void)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+	return v && v->ssl_version && strncmp(v->ssl_version, "OpenSSL/", 8)
+		== 0;
+}
+
+static bool config_ok(const struct mncr_elig_client_config *cfg)
+{
+	return cfg && cfg->host && *cfg->host &&
+	       strlen(cfg->host) <= HOST_MAX &&
+	       mncr_elig_transfer_host_ok(cfg->host) && port_ok(cfg->port) &&
+	       cfg->ca_file && !cfg->cert_file == !cfg->key_file &&
+	       path_ok(cfg->ca_file) && path_ok(cfg->cert_file) &&
+	       path_ok(cfg->key_file) && cfg->attempts <= MAX_ATTEMPTS;
 }
 
 struct mncr_elig_client *
@@ -158,19 +174,25 @@ mncr_elig_client_new(const struct mncr_elig_client_config *cfg,
 {
 	struct mncr_elig_client *c;
 	const char *name;
-	int family;
 
 	memset(err, 0, sizeof(*err));
-	if (!cfg || !cfg->host || !*cfg->host ||
-	    strlen(cfg->host) > HOST_MAX || !port_ok(cfg->port) ||
-	    !cfg->ca_file || !cfg->cert_file != !cfg->key_file ||
-	    cfg->attempts > MAX_ATTEMPTS) {
+	if (!config_ok(cfg)) {
 		set_err(err, MNCR_ELIG_LOCAL, "bad client configuration");
 		return NULL;
 	}
+	if (!proxy_ok(cfg->proxy)) {
+		set_err(err, MNCR_ELIG_LOCAL, "bad proxy: want http://HOST:PORT");
+		return NULL;
+	}
 	name = cfg->server_name ? cfg->server_name : cfg->host;
-	if (!*name || strlen(name) > HOST_MAX) {
+	if (!*name || strlen(name) > HOST_MAX ||
+	    !mncr_elig_transfer_host_ok(name)) {
 		set_err(err, MNCR_ELIG_LOCAL, "bad server name");
+		return NULL;
+	}
+	if (!curl_has_openssl()) {
+		set_err(err, MNCR_ELIG_LOCAL, "libcurl is not built with "
+			"OpenSSL");
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
@@ -178,26 +200,36 @@ mncr_elig_client_new(const struct mncr_elig_client_config *cfg,
 		set_err(err, MNCR_ELIG_LOCAL, "no memory");
 		return NULL;
 	}
+	if (load_tls_files(c, cfg, err)) {
+		mncr_elig_client_free(c);
+		return NULL;
+	}
+	/* Reference counted by libcurl, and thread-safe since 7.84. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		mncr_elig_client_free(c);
+		set_err(err, MNCR_ELIG_LOCAL, "libcurl initialisation failed");
+		return NULL;
+	}
+	c->curl_ready = true;
 	snprintf(c->host, sizeof(c->host), "%s", cfg->host);
 	snprintf(c->port, sizeof(c->port), "%s", cfg->port);
 	snprintf(c->name, sizeof(c->name), "%s", name);
-	if (is_address(c->host, &family) && family == AF_INET6)
-		snprintf(c->host_header, sizeof(c->host_header), "[%s]:%s",
-			 c->host, c->port);
-	else
-		snprintf(c->host_header, sizeof(c->host_header), "%s:%s",
-			 c->host, c->port);
-	c->connect_ms = or_default(cfg->connect_timeout_ms, 3000);
-	c->handshake_ms = or_default(cfg->handshake_timeout_ms, 5000);
-	c->io_ms = or_default(cfg->io_timeout_ms, 10000);
+	snprintf(c->ca, sizeof(c->ca), "%s", cfg->ca_file);
+	c->t.host = c->host;
+	c->t.port = c->port;
+	c->t.name = c->name;
+	c->t.ca_file = c->ca;
+	c->t.connect_ms = or_default(cfg->connect_timeout_ms, 3000);
+	c->t.handshake_ms = or_default(cfg->handshake_timeout_ms, 5000);
+	c->t.io_ms = or_default(cfg->io_timeout_ms, 10000);
+	if (cfg->proxy && *cfg->proxy) {
+		snprintf(c->proxy, sizeof(c->proxy), "%s", cfg->proxy);
+		c->t.proxy = c->proxy;
+	}
 	c->attempts = or_default(cfg->attempts, 3);
 	c->backoff_ms = or_default(cfg->backoff_ms, 200);
 	if (c->backoff_ms > MAX_BACKOFF_MS)
 		c->backoff_ms = MAX_BACKOFF_MS;
-	if (make_ctx(c, cfg, err)) {
-		mncr_elig_client_free(c);
-		return NULL;
-	}
 	return c;
 }
 
@@ -205,23 +237,12 @@ void mncr_elig_client_free(struct mncr_elig_client *c)
 {
 	if (!c)
 		return;
-	SSL_CTX_free(c->ctx);
+	if (c->curl_ready)
+		curl_global_cleanup();
+	SSL_CTX_free(c->t.identity);
+	/* The proxy setting may carry a password. */
+	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);
-}
-
-/* Which peer certificate is acceptable: CA-signed and for our name. */
-static int expect_peer(struct mncr_elig_client *c, SSL *ssl)
-{
-	int family;
-
-	SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-	if (is_address(c->name, &family))
-		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
-						     c->name) == 1 ? 0 : -1;
-	if (SSL_set_tlsext_host_name(ssl, c->name) != 1 ||
-	    SSL_set1_host(ssl, c->name) != 1)
-		return -1;
-	return 0;
 }
 
 static void sleep_ms(unsigned int ms)
@@ -247,119 +268,44 @@ static unsigned int backoff(const struct mncr_elig_client *c, unsigned int n)
 	return d + j % (d / 4 + 1);
 }
 
-/* Reads one whole response into a->buf: 0 or the conn error. */
-static long read_answer(struct mncr_elig_conn *conn, struct answer *a,
-			uint64_t deadline, char *why, size_t why_len)
-{
-	long head = 0, r;
-
-	for (;;) {
-		if (a->len == a->cap)
-			return -EMSGSIZE;
-		r = mncr_elig_conn_read(conn, a->buf + a->len, a->cap - a->len,
-					deadline);
-		if (r <= 0)
-			return r == 0 ? -ECONNRESET : r;
-		a->len += (size_t)r;
-		if (!head) {
-			head = mncr_elig_http_head_len(a->buf, a->len);
-			if (head < 0)
-				return head == -EINVAL ? -EBADMSG : -EMSGSIZE;
-			if (head == 0)
-				continue;
-			if (mncr_elig_http_parse_response(a->buf, (size_t)head,
-							  &a->head, why,
-							  why_len))
-				return -EBADMSG;
-			if (a->head.content_length > MNCR_ELIG_BODY_MAX)
-				return -EMSGSIZE;
-		}
-		if (a->len > (size_t)head + a->head.content_length)
-			return -EBADMSG;	/* bytes after the body */
-		if (a->len == (size_t)head + a->head.content_length) {
-			a->body = a->buf + head;
-			return 0;
-		}
-	}
-}
-
 /*
  * One request, with connection retries. Returns OK with *a filled, or the
  * failure's status with err filled.
  */
 static enum mncr_elig_status exchange(struct mncr_elig_client *c,
-				      enum mncr_elig_http_method method,
 				      const char *path, const char *body,
-				      size_t body_len, struct answer *a,
+				      size_t body_len,
+				      struct mncr_elig_reply *a,
 				      struct mncr_elig_error *err)
 {
-	char head[512], why[160] = "";
-	int head_len;
+	char why[200];
+	int r;
 
-	head_len = mncr_elig_http_request_head(head, sizeof(head), method,
-					       path, c->host_header, body_len);
-	if (head_len < 0)
-		return set_err(err, MNCR_ELIG_LOCAL, "request head too long");
 	for (unsigned int n = 1; n <= c->attempts; n++) {
-		struct mncr_elig_conn conn;
-		uint64_t deadline;
-		long r;
-		int fd;
-
 		if (n > 1)
 			sleep_ms(backoff(c, n));
 		err->attempts = n;
-		fd = mncr_elig_dial(c->host, c->port, c->connect_ms, why,
-				    sizeof(why));
-		if (fd < 0) {
+		r = mncr_elig_transfer_run(&c->t, path, body, body_len, a, why,
+					   sizeof(why));
+		switch (r) {
+		case 0:
+			return MNCR_ELIG_OK;
+		case -EHOSTUNREACH:
+			/* Nothing was sent: safe to try again. */
 			set_err(err, MNCR_ELIG_UNREACHABLE, "%s", why);
 			continue;
+		case -EPROTO:
+			return set_err(err, MNCR_ELIG_TLS, "%s", why);
+		case -EBADMSG:
+			return set_err(err, MNCR_ELIG_PROTOCOL,
+				       "bad response: %s", why);
+		case -ECONNRESET:
+			return set_err(err, MNCR_ELIG_INTERRUPTED, "%s; the "
+				       "request may have been processed: send "
+				       "it again with the same request id", why);
+		default:
+			return set_err(err, MNCR_ELIG_LOCAL, "%s", why);
 		}
-		if (mncr_elig_conn_init(&conn, c->ctx, fd, false) ||
-		    expect_peer(c, conn.ssl)) {
-			if (conn.ssl)
-				mncr_elig_conn_close(&conn, 0);
-			else
-				close(fd);
-			return set_err(err, MNCR_ELIG_LOCAL, "TLS setup failed");
-		}
-		r = mncr_elig_conn_handshake(&conn, mncr_now_ms() +
-					     c->handshake_ms);
-		if (r == -EPROTO) {
-			set_err(err, MNCR_ELIG_TLS, "%s", conn.error);
-			mncr_elig_conn_close(&conn, 0);
-			return MNCR_ELIG_TLS;
-		}
-		if (r) {
-			/* Nothing was sent: safe to try again. */
-			set_err(err, MNCR_ELIG_UNREACHABLE, "%s", conn.error);
-			mncr_elig_conn_close(&conn, 0);
-			continue;
-		}
-		/* From here on the service may act on what we send. */
-		why[0] = '\0';
-		deadline = mncr_now_ms() + c->io_ms;
-		r = mncr_elig_conn_write(&conn, head, (size_t)head_len,
-					 deadline);
-		if (!r)
-			r = mncr_elig_conn_write(&conn, body, body_len,
-						 deadline);
-		if (!r)
-			r = read_answer(&conn, a, deadline, why, sizeof(why));
-		if (r == -EPROTO)
-			/* TLS 1.3: a rejected client certificate shows here. */
-			set_err(err, MNCR_ELIG_TLS, "%s", conn.error);
-		else if (r == -EBADMSG || r == -EMSGSIZE)
-			set_err(err, MNCR_ELIG_PROTOCOL, "bad response: %s",
-				r == -EMSGSIZE ? "too large" :
-				*why ? why : "bytes after the body");
-		else if (r)
-			set_err(err, MNCR_ELIG_INTERRUPTED, "%s; the request "
-				"may have been processed: send it again with "
-				"the same request id", *conn.error ?
-				conn.error : "connection lost");
-		mncr_elig_conn_close(&conn, LINGER_MS);
-		return r ? err->status : MNCR_ELIG_OK;
 	}
 	{
 		char last[sizeof(err->message)];
@@ -370,32 +316,32 @@ static enum mncr_elig_status exchange(struct mncr_elig_client *c,
 	}
 }
 
-static int answer_alloc(struct answer *a)
+static int answer_alloc(struct mncr_elig_reply *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->cap = MNCR_ELIG_HTTP_HEAD_MAX + MNCR_ELIG_BODY_MAX;
-	a->buf = OPENSSL_zalloc(a->cap);
-	return a->buf ? 0 : -ENOMEM;
+	a->cap = MNCR_ELIG_BODY_MAX;
+	a->body = OPENSSL_zalloc(a->cap);
+	return a->body ? 0 : -ENOMEM;
 }
 
-static void answer_free(struct answer *a)
+static void answer_free(struct mncr_elig_reply *a)
 {
-	OPENSSL_clear_free(a->buf, a->cap);
-	a->buf = NULL;
+	OPENSSL_clear_free(a->body, a->cap);
+	a->body = NULL;
 }
 
 /* Checks the framing every answer needs; OK or PROTOCOL. */
-static enum mncr_elig_status answer_check(const struct answer *a,
+static enum mncr_elig_status answer_check(const struct mncr_elig_reply *a,
 					  struct mncr_elig_error *err)
 {
-	err->http_status = a->head.status;
-	if (!a->head.json)
+	err->http_status = a->status;
+	if (!a->json)
 		return set_err(err, MNCR_ELIG_PROTOCOL, "HTTP %d without a "
-			       "JSON body", a->head.status);
-	if (a->head.status != 200 &&
-	    (a->head.status < 400 || a->head.status > 599))
+			       "JSON body", a->status);
+	if (a->status != 200 &&
+	    (a->status < 400 || a->status > 599))
 		return set_err(err, MNCR_ELIG_PROTOCOL, "unexpected HTTP %d",
-			       a->head.status);
+			       a->status);
 	return MNCR_ELIG_OK;
 }
 
@@ -413,22 +359,22 @@ mncr_elig_client_challenge(struct mncr_elig_client *c,
 {
 	struct mncr_elig_refusal refusal;
 	enum mncr_elig_status s;
-	struct answer a;
+	struct mncr_elig_reply a;
 	char why[160];
 	int r;
 
 	memset(err, 0, sizeof(*err));
 	if (answer_alloc(&a))
 		return set_err(err, MNCR_ELIG_LOCAL, "no memory");
-	s = exchange(c, MNCR_ELIG_HTTP_GET, "/v1/challenge", NULL, 0, &a, err);
+	s = exchange(c, "/v1/challenge", NULL, 0, &a, err);
 	if (s == MNCR_ELIG_OK)
 		s = answer_check(&a, err);
 	if (s == MNCR_ELIG_OK) {
-		r = mncr_elig_challenge_parse(a.body, a.head.content_length,
+		r = mncr_elig_challenge_parse(a.body, a.len,
 					      out, &refusal, why, sizeof(why));
-		if (r == -EACCES && a.head.status != 200)
+		if (r == -EACCES && a.status != 200)
 			s = refused(err, &refusal);
-		else if (r || a.head.status != 200)
+		else if (r || a.status != 200)
 			s = set_err(err, MNCR_ELIG_PROTOCOL, "bad challenge "
 				    "response: %s", r ? why :
 				    "status does not match the body");
@@ -444,7 +390,7 @@ mncr_elig_client_qualify(struct mncr_elig_client *c,
 			 struct mncr_elig_error *err)
 {
 	enum mncr_elig_status s;
-	struct answer a;
+	struct mncr_elig_reply a;
 	char why[160];
 	size_t len;
 	char *body;
@@ -463,17 +409,16 @@ mncr_elig_client_qualify(struct mncr_elig_client *c,
 		OPENSSL_clear_free(body, MNCR_ELIG_BODY_MAX);
 		return set_err(err, MNCR_ELIG_LOCAL, "no memory");
 	}
-	s = exchange(c, MNCR_ELIG_HTTP_POST, "/v1/qualification", body, len,
-		     &a, err);
+	s = exchange(c, "/v1/qualification", body, len, &a, err);
 	OPENSSL_clear_free(body, MNCR_ELIG_BODY_MAX);
 	if (s == MNCR_ELIG_OK)
 		s = answer_check(&a, err);
 	if (s == MNCR_ELIG_OK) {
-		if (mncr_elig_response_parse(a.body, a.head.content_length,
+		if (mncr_elig_response_parse(a.body, a.len,
 					     resp, why, sizeof(why)))
 			s = set_err(err, MNCR_ELIG_PROTOCOL, "bad response: "
 				    "%s", why);
-		else if (resp->ok != (a.head.status == 200))
+		else if (resp->ok != (a.status == 200))
 			s = set_err(err, MNCR_ELIG_PROTOCOL, "bad response: "
 				    "status does not match the body");
 		else if (resp->request_id[0] &&

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Eligibility service client: HTTP/1.1 over mutually authenticated TLS 1.3
- * (Documentation/eligibility.rst).
+ * (Documentation/eligibility.rst), carried by libcurl (elig_transfer.h),
+ * directly or through an HTTP proxy.
  *
  * The reader presents its device certificate; the service must present a
  * certificate from the configured CA for the configured name. Connecting
@@ -14,7 +15,8 @@
  * A client holds only its configuration and TLS context (no global state);
  * one client may be used by one thread at a time. Request bodies and
  * responses are kept in heap buffers that are cleansed before they are
- * freed; nothing is written to files.
+ * freed (libcurl's and OpenSSL's own transfer buffers are not); nothing is
+ * written to files.
  */
 #ifndef MNCR_ELIG_CLIENT_H
 #define MNCR_ELIG_CLIENT_H
@@ -37,6 +39,9 @@ struct mncr_elig_client_config {
 	unsigned int attempts;			/* [3] 1-10 connections */
 	unsigned int backoff_ms;		/* [200] doubled per retry,
 						 * at most 5000 */
+	/* HTTP proxy, "http://HOST:PORT", reached with CONNECT; NULL or "":
+	 * none. The proxy environment variables are never used. */
+	const char *proxy;
 };
 
 enum mncr_elig_status {

@@ -6,7 +6,8 @@
  *  - a slow or silent peer costs at most the deadline (no blocking read),
  *  - a peer that went away never raises SIGPIPE in the caller's process,
  *  - alerts OpenSSL queues are sent before an error is reported.
- * Used by both the client library and the reference service.
+ * Used by the reference service (the client speaks through libcurl) and
+ * by tests that send raw bytes.
  */
 #ifndef MNCR_ELIG_CONN_H
 #define MNCR_ELIG_CONN_H

@@ -74,7 +74,7 @@ static int next_line(const char *head, size_t len, size_t *pos,
 	return -EINVAL;
 }
 
-static bool is_json(const char *v, size_t n)
+bool mncr_elig_http_is_json(const char *v, size_t n)
 {
 	static const char type[] = "application/json";
 	size_t t = sizeof(type) - 1, i;
@@ -155,7 +155,7 @@ static int header(const struct line *l, struct mncr_elig_http_head *h,
 		return why_fail(why, why_len, -ENOTSUP,
 				"transfer codings are not supported");
 	if (name_is(l, colon, "content-type")) {
-		h->json = is_json(l->p + v, e - v);
+		h->json = mncr_elig_http_is_json(l->p + v, e - v);
 		return 0;
 	}
 	if (name_is(l, colon, "host")) {
@@ -224,66 +224,9 @@ int mncr_elig_http_parse_request(const char *head, size_t len,
 	return headers(head, len, pos, h, why, why_len);
 }
 
-int mncr_elig_http_parse_response(const char *head, size_t len,
-				  struct mncr_elig_http_head *h, char *why,
-				  size_t why_len)
-{
-	size_t pos = 0;
-	struct line l;
-	int ret;
-
-	memset(h, 0, sizeof(*h));
-	if (next_line(head, len, &pos, &l) != 1 || l.n < 13 ||
-	    memcmp(l.p, "HTTP/1.1 ", 9) != 0 || l.p[12] != ' ')
-		return why_fail(why, why_len, -EINVAL, "bad status line");
-	for (int i = 9; i < 12; i++) {
-		if (l.p[i] < '0' || l.p[i] > '9')
-			return why_fail(why, why_len, -EINVAL,
-					"bad status code");
-		h->status = h->status * 10 + (l.p[i] - '0');
-	}
-	if (h->status < 100 || h->status > 599)
-		return why_fail(why, why_len, -EINVAL, "bad status code");
-	for (size_t i = 13; i < l.n; i++) {
-		unsigned char c = (unsigned char)l.p[i];
-
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return why_fail(why, why_len, -EINVAL,
-					"bad reason phrase");
-	}
-	ret = headers(head, len, pos, h, why, why_len);
-	if (!ret && !h->has_length)
-		return why_fail(why, why_len, -EINVAL, "no Content-Length");
-	return ret;
-}
-
 static int formatted(size_t cap, int n)
 {
 	return n < 0 || (size_t)n >= cap ? -ENOSPC : n;
-}
-
-int mncr_elig_http_request_head(char *out, size_t cap,
-				enum mncr_elig_http_method method,
-				const char *path, const char *host,
-				size_t body_len)
-{
-	if (method == MNCR_ELIG_HTTP_GET)
-		return formatted(cap, snprintf(out, cap,
-			"GET %s HTTP/1.1\r\n"
-			"Host: %s\r\n"
-			"Accept: application/json\r\n"
-			"Connection: close\r\n"
-			"\r\n", path, host));
-	if (method == MNCR_ELIG_HTTP_POST)
-		return formatted(cap, snprintf(out, cap,
-			"POST %s HTTP/1.1\r\n"
-			"Host: %s\r\n"
-			"Accept: application/json\r\n"
-			"Content-Type: application/json\r\n"
-			"Content-Length: %zu\r\n"
-			"Connection: close\r\n"
-			"\r\n", path, host, body_len));
-	return -EINVAL;
 }
 
 int mncr_elig_http_response_head(char *out, size_t cap, int status,

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The small, strict subset of HTTP/1.1 (RFC 9112) the eligibility protocol
- * uses: one request per connection, bodies framed by Content-Length only
- * (no chunked coding), CRLF line ends, no folded headers, bounded head
- * size and header count. Anything outside the subset is an error, so both
- * sides agree on where a message ends.
+ * The service's side of HTTP/1.1 (RFC 9112): the small, strict subset of
+ * requests mncr-eligd accepts (one request per connection, bodies framed
+ * by Content-Length only, CRLF line ends, no folded headers, bounded head
+ * size and header count) and its response heads. The client speaks
+ * HTTP through libcurl (elig_client.c) and shares only the JSON media
+ * type check.
  */
 #ifndef MNCR_ELIG_HTTP_H
 #define MNCR_ELIG_HTTP_H
@@ -27,7 +28,6 @@ enum mncr_elig_http_method {
 struct mncr_elig_http_head {
 	enum mncr_elig_http_method method;	/* requests */
 	char path[MNCR_ELIG_HTTP_PATH_MAX + 1];	/* requests */
-	int status;				/* responses */
 	bool has_length;
 	size_t content_length;
 	bool json;		/* Content-Type: application/json */
@@ -52,15 +52,11 @@ long mncr_elig_http_head_len(const char *buf, size_t len);
 int mncr_elig_http_parse_request(const char *head, size_t len,
 				 struct mncr_elig_http_head *h, char *why,
 				 size_t why_len);
-int mncr_elig_http_parse_response(const char *head, size_t len,
-				  struct mncr_elig_http_head *h, char *why,
-				  size_t why_len);
 
-/* Format a head; return its length or -ENOSPC. */
-int mncr_elig_http_request_head(char *out, size_t cap,
-				enum mncr_elig_http_method method,
-				const char *path, const char *host,
-				size_t body_len);
+/* Content-Type value (n bytes): application/json[; charset=utf-8]. */
+bool mncr_elig_http_is_json(const char *v, size_t n);
+
+/* Format a response head; return its length or -ENOSPC. */
 int mncr_elig_http_response_head(char *out, size_t cap, int status,
 				 size_t body_len);
 

@@ -28,6 +28,7 @@ struct selftest_opts {
 	const char *service;		/* HOST:PORT */
 	const char *service_name;
 	const char *service_ca;
+	const char *proxy;		/* http://HOST:PORT; NULL: none */
 	const char *cert;
 	const char *key;
 	const char *models;

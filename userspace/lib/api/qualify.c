@@ -367,15 +367,19 @@ static int hook_choose(void *ctx, const struct mncr_flow_prompt *p,
 	char list[512] = "";
 	size_t used = 0;
 	unsigned int k = 0;
-	int ret;
+	int n, ret;
 
 	for (unsigned int bit = 1; bit & MNCR_FLOW_OPT_ALL; bit <<= 1) {
 		if (!(p->options & bit))
 			continue;
-		used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-					 "%s[%u] %s (%s)", k ? "  " : "", k + 1,
-					 mncr_msg_text(mncr_flow_option_msg(bit)),
-					 mncr_flow_option_name(bit));
+		n = snprintf(list + used, sizeof(list) - used, "%s[%u] %s (%s)",
+			     k ? "  " : "", k + 1,
+			     mncr_msg_text(mncr_flow_option_msg(bit)),
+			     mncr_flow_option_name(bit));
+		/* A cut list stays a string; list + used stays inside it. */
+		if (n < 0 || (size_t)n >= sizeof(list) - used)
+			break;
+		used += (size_t)n;
 		k++;
 	}
 	mncr_qualify_say(q, "%s choices: %s", who(p), list);

@@ -139,7 +139,7 @@ struct mncr_qualify_config {
 	unsigned int liveness_frames;	/* per attempt [30], 10-90 */
 	const char *operator_id;	/* NULL: the attest callback asks */
 	const char *audit_log;		/* required: the audit log's path */
-	const char *claim_dir;		/* where the 申立書 goes ["."] */
+	const char *claim_dir;		/* the 申立書 folder ["."], <= 435 bytes */
 	const char *models;		/* face models' folder */
 	const char *const *frames;	/* picture files instead of the camera */
 	size_t n_frames;

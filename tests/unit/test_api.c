@@ -191,6 +191,50 @@ static void test_new_einval(void **state)
 	mncr_qualify_free(NULL);
 }
 
+/* Refused by mncr_qualify_new(), with the reason, or taken. */
+static void refused(const struct mncr_qualify_config *c, const char *why_part)
+{
+	struct mncr_qualify *q = NULL;
+	char why[128];
+
+	assert_int_equal(mncr_qualify_new(c, &ui, &q, why, sizeof(why)), -EINVAL);
+	assert_null(q);
+	assert_non_null(strstr(why, why_part));
+}
+
+static void taken(const struct mncr_qualify_config *c)
+{
+	struct mncr_qualify *q = NULL;
+	char why[128];
+
+	assert_int_equal(mncr_qualify_new(c, &ui, &q, why, sizeof(why)), 0);
+	assert_non_null(q);
+	mncr_qualify_free(q);
+}
+
+/*
+ * The 申立書 goes to DIR/claim-SESSION.json, SESSION up to 64 bytes, in
+ * the outcome's 512-byte claim_json: a folder path of 435 bytes fits.
+ */
+static void test_new_claim_dir(void **state)
+{
+	struct mncr_qualify_config c;
+	char dir[437];
+
+	(void)state;
+	config(&c);
+	memset(dir, 'd', sizeof(dir) - 1);
+	dir[sizeof(dir) - 1] = '\0';
+	c.claim_dir = dir;
+	refused(&c, "claim folder");
+	dir[435] = '\0';
+	taken(&c);
+	c.claim_dir = "";
+	refused(&c, "claim folder");
+	c.claim_dir = NULL;
+	refused(&c, "claim folder");
+}
+
 static void test_reader_einval(void **state)
 {
 	struct mncr_device dev = { .fd = -1, .writable = false };
@@ -266,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_defaults_and_names),
 		cmocka_unit_test(test_new_einval),
+		cmocka_unit_test(test_new_claim_dir),
 		cmocka_unit_test(test_reader_einval),
 		cmocka_unit_test(test_cancel),
 	};

@@ -45,6 +45,15 @@ _Static_assert(MNCR_FLOW_OPERATOR_MAX + 1 ==
 _Static_assert(MNCR_ELIG_REQUEST_ID_MAX + 1 ==
 	       sizeof(((struct mncr_qualify_outcome *)0)->session), "session id");
 
+/* The 申立書's paths: DIR/claim-SESSION.json (.pdf is shorter). */
+#define CLAIM_PATH_MAX 512
+#define CLAIM_DIR_MAX \
+	(CLAIM_PATH_MAX - sizeof("/claim-.json") - MNCR_ELIG_REQUEST_ID_MAX)
+_Static_assert(CLAIM_PATH_MAX ==
+	       sizeof(((struct mncr_qualify_outcome *)0)->claim_json) &&
+	       CLAIM_PATH_MAX ==
+	       sizeof(((struct mncr_qualify_outcome *)0)->claim_pdf), "claim paths");
+
 /* A prompt's texts, formatted for the callbacks. */
 struct prompt_text {
 	struct mncr_qualify_prompt p;
@@ -66,7 +75,7 @@ struct mncr_qualify {
 	struct mncr_face_attempt *face;
 	struct timespec t_card, t_verified;	/* CLOCK_MONOTONIC */
 	struct mncr_flow_session *session;
-	char claim_json[512], claim_pdf[512];
+	char claim_json[CLAIM_PATH_MAX], claim_pdf[CLAIM_PATH_MAX];
 	bool claim_written;
 	bool visual_lease;		/* we switched the reader to 目視確認 */
 	struct prompt_text pt;
@@ -490,12 +499,19 @@ static int hook_claim_form(void *ctx, const struct mncr_claim_form *form)
 {
 	struct mncr_qualify *q = ctx;
 	const char *dir = q->c.claim_dir;
-	int ret;
+	int nj, np, ret;
 
-	snprintf(q->claim_json, sizeof(q->claim_json), "%s/claim-%s.json", dir,
-		 q->session->id);
-	snprintf(q->claim_pdf, sizeof(q->claim_pdf), "%s/claim-%s.pdf", dir,
-		 q->session->id);
+	/* config_ok bounds dir; a cut path would still be a wrong file. */
+	nj = snprintf(q->claim_json, sizeof(q->claim_json), "%s/claim-%s.json",
+		      dir, q->session->id);
+	np = snprintf(q->claim_pdf, sizeof(q->claim_pdf), "%s/claim-%s.pdf",
+		      dir, q->session->id);
+	if (nj < 0 || (size_t)nj >= sizeof(q->claim_json) || np < 0 ||
+	    (size_t)np >= sizeof(q->claim_pdf)) {
+		q->claim_json[0] = q->claim_pdf[0] = '\0';
+		mncr_qualify_say(q, "申立書: the claim folder's path is too long");
+		return -ENAMETOOLONG;
+	}
 	mncr_qualify_say(q, "writing the 被保険者資格申立書 (%s, %s) ...",
 	    mncr_claim_reason_name(form->reason),
 	    form->prefilled ? "pre-filled from the card" : "blank");
@@ -538,8 +554,10 @@ static bool config_ok(const struct mncr_qualify_config *c, char *why,
 		bad = "face frames out of range";
 	else if (!c->institution)
 		bad = "no institution code";
-	else if (!c->claim_dir)
+	else if (!c->claim_dir || !c->claim_dir[0])
 		bad = "no claim folder";
+	else if (strnlen(c->claim_dir, CLAIM_DIR_MAX + 1) > CLAIM_DIR_MAX)
+		bad = "claim folder: path too long";
 	if (bad && why && len)
 		snprintf(why, len, "%s", bad);
 	return !bad;

@@ -235,6 +235,46 @@ static void test_new_claim_dir(void **state)
 	refused(&c, "claim folder");
 }
 
+/* What the request would refuse at every run is refused now. */
+static void test_new_ranges(void **state)
+{
+	struct mncr_qualify_config c;
+
+	(void)state;
+	config(&c);
+	c.face_max = 0;
+	refused(&c, "face_max");
+	c.face_max = 11;
+	refused(&c, "face_max");
+	c.face_max = 10;
+	taken(&c);
+	config(&c);
+	c.query_retries = 11;
+	refused(&c, "query_retries");
+	c.query_retries = 0;
+	taken(&c);
+	config(&c);
+	c.site = (enum mncr_qualify_site)2;
+	refused(&c, "site");
+	c.site = MNCR_QUALIFY_SITE_PHARMACY;
+	taken(&c);
+	config(&c);
+	c.institution = "131234567";
+	refused(&c, "institution");
+	c.institution = "13123456789";
+	refused(&c, "institution");
+	c.institution = "13123456a8";
+	refused(&c, "institution");
+	c.institution = NULL;
+	refused(&c, "institution");
+	config(&c);
+	c.n_frames = 1;
+	refused(&c, "frames");
+	config(&c);
+	c.models = NULL;
+	refused(&c, "models");
+}
+
 static void test_reader_einval(void **state)
 {
 	struct mncr_device dev = { .fd = -1, .writable = false };
@@ -311,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_and_names),
 		cmocka_unit_test(test_new_einval),
 		cmocka_unit_test(test_new_claim_dir),
+		cmocka_unit_test(test_new_ranges),
 		cmocka_unit_test(test_reader_einval),
 		cmocka_unit_test(test_cancel),
 	};

@@ -549,11 +549,22 @@ static bool config_ok(const struct mncr_qualify_config *c, char *why,
 		bad = "the eligibility service needs a host, a port and a CA";
 	else if (c->operator_id && !mncr_flow_operator_valid(c->operator_id))
 		bad = "operator id: 1-32 of A-Z a-z 0-9 . _ @ -";
+	else if (c->site != MNCR_QUALIFY_SITE_CLINIC &&
+		 c->site != MNCR_QUALIFY_SITE_PHARMACY)
+		bad = "site: clinic or pharmacy";
+	else if (c->face_max < 1 || c->face_max > 10)
+		bad = "face_max: 1-10";
+	else if (c->query_retries > 10)
+		bad = "query_retries: 0-10";
 	else if (c->face_frames < 1 || c->face_frames > 16 ||
 		 c->liveness_frames < 10 || c->liveness_frames > 90)
 		bad = "face frames out of range";
-	else if (!c->institution)
-		bad = "no institution code";
+	else if (!c->models)
+		bad = "no face models folder";
+	else if (c->n_frames && !c->frames)
+		bad = "n_frames without frames";
+	else if (!c->institution || !mncr_elig_institution_valid(c->institution))
+		bad = "institution code: 10 digits";
 	else if (!c->claim_dir || !c->claim_dir[0])
 		bad = "no claim folder";
 	else if (strnlen(c->claim_dir, CLAIM_DIR_MAX + 1) > CLAIM_DIR_MAX)

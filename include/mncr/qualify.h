@@ -220,7 +220,9 @@ MNCR_PUBLIC int mncr_qualify_run(struct mncr_qualify *q,
 /*
  * Stops the running session (or the next, if none runs) at its next
  * step: outcome CANCELLED, or, when the result is already shown, the wait
- * for removal ends. Async-signal-safe; callable from any thread.
+ * for removal ends. A cancel after the session ended (the card is out,
+ * the run is returning) or before it reached the card is kept for the
+ * next run. Async-signal-safe; callable from any thread.
  */
 MNCR_PUBLIC void mncr_qualify_cancel(struct mncr_qualify *q);
 

@@ -133,6 +133,15 @@ static bool stopped(struct mncr_qualify *q)
 	return atomic_load(&q->stop) != 0;
 }
 
+/*
+ * Takes a cancel this run has acted on. Never cleared otherwise: one
+ * that comes when nothing looks at it any more stops the next run.
+ */
+static bool take_cancel(struct mncr_qualify *q)
+{
+	return atomic_exchange(&q->stop, 0) != 0;
+}
+
 void mncr_qualify_cancel(struct mncr_qualify *q)
 {
 	if (q)
@@ -742,6 +751,8 @@ static int run_session(struct mncr_qualify *q, struct mncr_qualify_outcome *o)
 	    q->c.patient_absent ? "patient absent" : "patient present",
 	    q->c.audit_log);
 	ret = mncr_flow_session_run(&s);
+	/* It looked at every step and in the removal wait: spent. */
+	take_cancel(q);
 	o->mode_after = mode_after_removal(q);
 	fill_outcome(q, &s.flow, o);
 	mncr_flow_session_clear(&s);
@@ -761,7 +772,7 @@ int mncr_qualify_run(struct mncr_qualify *q, struct mncr_device *dev,
 	o.result_name = mncr_flow_outcome_name(MNCR_FLOW_OUT_NONE);
 	o.method_name = "none";
 	q->dev = dev;
-	if (stopped(q)) {
+	if (take_cancel(q)) {
 		ret = -ECANCELED;
 	} else if (!dev->writable) {
 		ret = -EBADF;
@@ -784,14 +795,13 @@ int mncr_qualify_run(struct mncr_qualify *q, struct mncr_device *dev,
 	card_close(q);
 	mncr_face_attempt_free(q->face);
 	mncr_flow_elig_clear(&q->elig);
-	/* The next run starts afresh; a cancel between runs stops it. */
+	/* The next run starts afresh, but for a cancel not taken yet. */
 	q->face = NULL;
 	q->dev = NULL;
 	q->apdu_bytes = q->apdu_count = q->apdu_bytes_verified = 0;
 	q->t_verified = (struct timespec){ 0 };
 	q->claim_written = q->visual_lease = false;
 	q->claim_json[0] = q->claim_pdf[0] = '\0';
-	atomic_store(&q->stop, 0);
 	memcpy(out, &o, sizeof(o));
 	return ret;
 }

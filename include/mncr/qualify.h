@@ -82,8 +82,13 @@ enum mncr_qualify_result {
 	MNCR_QUALIFY_CARD_REMOVED,	/* removed before the end */
 };
 
-/* What to show now; the texts are in the locale's language. */
+/*
+ * What to show now; the texts are in the locale's language. The library
+ * fills it and sets size: a field that ends past size is not there (a
+ * library older than your header).
+ */
 struct mncr_qualify_prompt {
+	size_t size;			/* sizeof as the library knows it */
 	enum mncr_qualify_audience audience;
 	const char *text;		/* the message */
 	const char *detail;		/* reason or guidance, or NULL */
@@ -92,11 +97,13 @@ struct mncr_qualify_prompt {
 	uint32_t reserved[4];
 };
 
-/* The operator's 目視確認, pre-filled from the configuration. */
+/* The operator's 目視確認, pre-filled by the library; size as above. */
 struct mncr_qualify_attestation {
+	size_t size;			/* sizeof as the library knows it */
 	bool confirmed;			/* pressed 「目視で本人確認完了」 */
 	bool patient_present;
 	char operator_id[33];		/* [A-Za-z0-9._@-]{1,32} */
+	uint64_t reserved[4];		/* zero; leave as it is */
 };
 
 /*

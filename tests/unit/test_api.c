@@ -151,6 +151,29 @@ static void test_defaults_and_names(void **state)
 	assert_false(mncr_qualify_operator_valid(NULL));
 }
 
+/*
+ * Every structure that crosses the boundary starts with its size and
+ * ends in reserved space (Documentation/libmncr.rst): a later library
+ * adds fields at the end.
+ */
+#define BOUNDARY(type) \
+	do { \
+		assert_int_equal(offsetof(type, size), 0); \
+		assert_true(sizeof(((type *)0)->reserved) >= 16); \
+		assert_true(sizeof(type) - offsetof(type, reserved) - \
+			    sizeof(((type *)0)->reserved) < _Alignof(type)); \
+	} while (0)
+
+static void test_boundary_structs(void **state)
+{
+	(void)state;
+	BOUNDARY(struct mncr_qualify_config);
+	BOUNDARY(struct mncr_qualify_ui);
+	BOUNDARY(struct mncr_qualify_outcome);
+	BOUNDARY(struct mncr_qualify_prompt);
+	BOUNDARY(struct mncr_qualify_attestation);
+}
+
 static void test_new_einval(void **state)
 {
 	struct mncr_qualify_config c;
@@ -349,6 +372,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_defaults_and_names),
+		cmocka_unit_test(test_boundary_structs),
 		cmocka_unit_test(test_new_einval),
 		cmocka_unit_test(test_new_claim_dir),
 		cmocka_unit_test(test_new_ranges),

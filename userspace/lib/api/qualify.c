@@ -335,6 +335,7 @@ static const struct mncr_qualify_prompt *prompt(struct mncr_qualify *q,
 	struct prompt_text *t = &q->pt;
 
 	memset(&t->p, 0, sizeof(t->p));
+	t->p.size = sizeof(t->p);
 	t->p.audience = p->audience == MNCR_FLOW_PATIENT ?
 			MNCR_QUALIFY_PATIENT : MNCR_QUALIFY_STAFF;
 	t->p.text = msg_or_null(p->msg, p->params, p->n_params, t->text,
@@ -439,6 +440,7 @@ static int hook_attest(void *ctx, const struct mncr_flow_prompt *p,
 {
 	struct mncr_qualify *q = ctx;
 	struct mncr_qualify_attestation pa = {
+		.size = sizeof(pa),
 		.patient_present = !q->c.patient_absent,
 	};
 	int ret;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * A minimal reader appliance on libmncr's public API: open the reader,
- * wait for a card, run one qualification with answers given on the
- * command line (what a patient screen would collect), print the outcome.
+ * wait for a card, run one qualification with answers read from stdin
+ * (what a patient screen would collect), print the outcome.
  * Only <mncr/mncr.h>; build with
  *
  *   cc -o appliance appliance.c $(pkg-config --cflags --libs mncr)
@@ -10,9 +10,11 @@
  * usage: appliance [--reader SEL] --service HOST:PORT --service-ca PEM
  *                  --cert PEM --key PEM [--service-name NAME]
  *                  [--audit FILE] [--claim-dir DIR] [--models DIR]
- *                  [--operator ID] [--wait S] [--] ANSWER...
- * Each question takes the next ANSWER: a choice by name ("face", "pin",
- * "visual", ...), the PIN, "yes"/"no". No answer left is cancel.
+ *                  [--operator ID] [--wait S] < ANSWERS
+ * Each question takes the next line of stdin: a choice by name ("face",
+ * "pin", "visual", ...), the PIN, "yes"/"no". No line left is cancel.
+ * Never the PIN as an argument: every user of the machine can read a
+ * process's arguments (ps).
  * Exit: 0 eligible, 10 a fallback (申立書, 保険証, マイナポータル),
  * 1 any other outcome, 2 usage, 3 no reader or no card. SIGINT/SIGTERM
  * cancel the run (mncr_qualify_cancel is async-signal-safe).
@@ -28,8 +30,8 @@
 #include <string.h>
 
 struct answers {
-	char **next;		/* argv's remaining answers */
-	int left;
+	FILE *in;
+	char line[64];		/* the last answer; wiped after a PIN */
 };
 
 /* The run a signal cancels (one per process here). */
@@ -42,12 +44,34 @@ static void on_signal(int sig)
 		mncr_qualify_cancel(running);
 }
 
+/* Not optimised away, unlike a memset before the buffer's end of life. */
+static void wipe(void *p, size_t n)
+{
+	volatile unsigned char *b = p;
+
+	while (n--)
+		*b++ = 0;
+}
+
+/* The next line without its newline; NULL at the end or for a too long one. */
 static const char *take(struct answers *a)
 {
-	if (a->left == 0)
+	size_t n;
+	int c;
+
+	if (!fgets(a->line, sizeof(a->line), a->in))
 		return NULL;
-	a->left--;
-	return *a->next++;
+	n = strcspn(a->line, "\n");
+	if (a->line[n] != '\n' && !feof(a->in)) {
+		while ((c = getc(a->in)) != EOF && c != '\n')
+			;
+		wipe(a->line, sizeof(a->line));
+		fprintf(stderr, "appliance: answer longer than %zu bytes\n",
+			sizeof(a->line) - 2);
+		return NULL;
+	}
+	a->line[n] = '\0';
+	return a->line;
 }
 
 static void transcript(void *ctx, double ms, const char *line)
@@ -84,16 +108,20 @@ static int choose(void *ctx, const struct mncr_qualify_prompt *p,
 static int pin_entry(void *ctx, const struct mncr_qualify_prompt *p,
 		     char *buf, size_t cap, size_t *len)
 {
-	const char *s = take(ctx);
+	struct answers *a = ctx;
+	const char *s = take(a);
+	int ret = 0;
 
 	(void)p;
 	if (!s)
 		return -ECANCELED;
 	*len = strlen(s);
 	if (*len > cap)
-		return -EOVERFLOW;
-	memcpy(buf, s, *len);
-	return 0;
+		ret = -EOVERFLOW;
+	else
+		memcpy(buf, s, *len);
+	wipe(a->line, sizeof(a->line));	/* the library wipes buf */
+	return ret;
 }
 
 static int yes(struct answers *a, bool *out)
@@ -128,7 +156,7 @@ static int usage(void)
 	fputs("usage: appliance [--reader SEL] --service HOST:PORT --service-ca PEM\n"
 	      "                 --cert PEM --key PEM [--service-name NAME] [--audit FILE]\n"
 	      "                 [--claim-dir DIR] [--models DIR] [--operator ID]\n"
-	      "                 [--wait S] [--] ANSWER...\n", stderr);
+	      "                 [--wait S] < ANSWERS (one a line)\n", stderr);
 	return 2;
 }
 
@@ -147,18 +175,14 @@ static int exit_for(enum mncr_qualify_result r)
 	}
 }
 
-/* --name VALUE options into cfg; returns the index of the first answer. */
+/* --name VALUE options into cfg; 0, or -1 for anything else. */
 static int parse(int argc, char **argv, struct mncr_qualify_config *cfg,
 		 const char **reader, char *host, size_t cap, int *wait_s)
 {
-	int i;
-
-	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *k = argv[i] + 2, *v = argv[i + 1];
 
-		if (!*k)
-			return i + 1;	/* "--": answers follow */
-		if (!v)
+		if (strncmp(argv[i], "--", 2) || !*k || !v)
 			return -1;
 		if (!strcmp(k, "reader")) {
 			*reader = v;
@@ -193,7 +217,7 @@ static int parse(int argc, char **argv, struct mncr_qualify_config *cfg,
 			return -1;
 		}
 	}
-	return i;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -202,19 +226,19 @@ int main(int argc, char **argv)
 	struct mncr_qualify_outcome out = { .size = sizeof(out) };
 	struct mncr_qualify_ui ui = { .size = sizeof(ui) };
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct answers ans;
+	struct answers ans = { .in = stdin };
 	struct mncr_device *dev;
 	struct mncr_qualify *q;
 	const char *reader = NULL;
 	char host[256], why[256];
-	int first, wait_s = 30, ret;
+	int wait_s = 30, ret;
 
 	mncr_qualify_config_init(&cfg);
 	cfg.audit_log = "audit.log";
-	first = parse(argc, argv, &cfg, &reader, host, sizeof(host), &wait_s);
-	if (first < 0)
+	if (parse(argc, argv, &cfg, &reader, host, sizeof(host), &wait_s) < 0)
 		return usage();
-	ans = (struct answers){ .next = argv + first, .left = argc - first };
+	/* Unbuffered: no stdio buffer keeps the PIN line after its use. */
+	setvbuf(stdin, NULL, _IONBF, 0);
 	ui.ctx = &ans;
 	ui.transcript = transcript;
 	ui.show = show;

@@ -3,8 +3,8 @@
 # example (only <mncr/mncr.h>, pkg-config against a staged install-lib)
 # runs one qualification on a simulated reader with the reference
 # service: a PIN card in PIN mode (no camera, so no face pipeline under
-# TCG), scripted answers on its command line, the card taken out when
-# the library says so.
+# TCG), scripted answers piped to its stdin (never the PIN as an
+# argument, which ps shows), the card taken out when the library says so.
 # vm-timeout: 900
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -24,16 +24,18 @@ if ! flow_start FLX --card pin; then
 	finish
 fi
 
-# appliance NAME ANSWER...: one run; stdout in $FLOW/NAME.txt, the
-# transcript in $FLOW/NAME.out, the exit status in APP_RC.
+# appliance NAME ANSWER...: one run, the answers one a line on its stdin
+# (none: stdin empty); stdout in $FLOW/NAME.txt, the transcript in
+# $FLOW/NAME.out, the exit status in APP_RC.
 appliance() {
 	local name=$1 apid rpid
 	shift
 	: > "$FLOW/$name.out"
 	# shellcheck disable=SC2046
-	"$APPLIANCE" --reader FLX $(service_opts) --audit "$AUDIT" \
+	{ [ $# = 0 ] || printf '%s\n' "$@"; } |
+		"$APPLIANCE" --reader FLX $(service_opts) --audit "$AUDIT" \
 		--claim-dir "$FLOW" --models "$MODELS" --operator nurse01 \
-		--wait 60 -- "$@" > "$FLOW/$name.txt" 2> "$FLOW/$name.out" &
+		--wait 60 > "$FLOW/$name.txt" 2> "$FLOW/$name.out" &
 	apid=$!
 	remover "$FLOW/$name.out" &
 	rpid=$!
@@ -61,7 +63,7 @@ session=$(sed -n 's/^session: //p' "$FLOW/a1.txt")
 check "example: the session ($session) is in the audit log" \
 	sh -c "test -n '$session' && grep -qF '\"session\":\"$session\"' '$AUDIT'"
 
-# No answer left at the first question: cancel, exit 1, never eligible.
+# No line on stdin at the first question: cancel, exit 1, never eligible.
 sim FLX insert pin > /dev/null
 appliance a2
 check "example: no answers: cancelled, exit 1 (exit $APP_RC)" \

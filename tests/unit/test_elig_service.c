@@ -266,6 +266,12 @@ static int setup(struct env *e)
 		fprintf(stderr, "%s did not start\n", e->eligd);
 		return -1;
 	}
+	/*
+	 * Before the first client: libcurl reads it once, at its global
+	 * initialisation. Every client in this file runs with it set.
+	 */
+	snprintf(log, P, "%s/keylog", e->dir);
+	setenv("SSLKEYLOGFILE", log, 1);
 	return 0;
 }
 
@@ -1254,6 +1260,28 @@ static void test_no_default_trust_store(void **state)
 	unsetenv("CURL_CA_BUNDLE");
 }
 
+/* Session keys in a file would let anyone read the traffic. */
+static void test_no_tls_key_log(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_client *c = reader(e);
+	struct mncr_elig_challenge ch;
+	struct mncr_elig_error err;
+	char path[P];
+	struct stat st;
+
+	assert_int_equal(mncr_elig_client_challenge(c, &ch, &err),
+			 MNCR_ELIG_OK);
+	mncr_elig_client_free(c);
+	snprintf(path, P, "%s/keylog", e->dir);
+	assert_string_equal(getenv("SSLKEYLOGFILE"), path);
+	/* libcurl may create it empty; no line may be in it. */
+	if (stat(path, &st) == 0)
+		assert_int_equal(st.st_size, 0);
+	else
+		assert_int_equal(errno, ENOENT);
+}
+
 /* ---- several readers at once ---- */
 
 static void *concurrent_one(void *arg)
@@ -1366,6 +1394,7 @@ int main(void)
 		cmocka_unit_test(test_bad_proxy_setting),
 		cmocka_unit_test(test_proxy_environment_ignored),
 		cmocka_unit_test(test_no_default_trust_store),
+		cmocka_unit_test(test_no_tls_key_log),
 		cmocka_unit_test(test_concurrent_readers),
 		cmocka_unit_test(test_log_has_no_patient_data),
 		cmocka_unit_test(test_sigterm_stops_cleanly),

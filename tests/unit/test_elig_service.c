@@ -486,6 +486,49 @@ static void test_unknown_subscriber(void **state)
 	expect_refusal(*state, "card-pinless.der", "not_found", 404);
 }
 
+/*
+ * A card certificate from the JPKI CA whose notBefore is no valid time:
+ * it parses, so it is a card refused as untrusted (and logged), as ever,
+ * not a malformed request.
+ */
+static void test_card_with_bad_validity_field(void **state)
+{
+	const struct env *e = *state;
+	char path[P];
+	unsigned char *der = NULL;
+	EVP_PKEY *ca_key;
+	X509 *x;
+	FILE *f;
+	int n;
+
+	at(e, path, "jpki-ca.key");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	ca_key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	at(e, path, "card-pin.pem");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(ca_key);
+	assert_non_null(x);
+	/* A UTCTime without its seconds. */
+	assert_true(ASN1_STRING_set(X509_getm_notBefore(x), "2401010000Z", -1));
+	assert_true(X509_sign(x, ca_key, EVP_sha256()) > 0);
+	n = i2d_X509(x, &der);
+	assert_true(n > 0);
+	at(e, path, "card-badtime.der");
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(der, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(ca_key);
+	expect_refusal(e, "card-badtime.der", "cert_untrusted", 403);
+}
+
 static void test_malformed_card_certificate(void **state)
 {
 	const struct env *e = *state;
@@ -1370,6 +1413,7 @@ int main(void)
 		cmocka_unit_test(test_revoked_card),
 		cmocka_unit_test(test_card_from_other_ca),
 		cmocka_unit_test(test_unknown_subscriber),
+		cmocka_unit_test(test_card_with_bad_validity_field),
 		cmocka_unit_test(test_malformed_card_certificate),
 		cmocka_unit_test(test_pin_good_signature),
 		cmocka_unit_test(test_pin_wrong_key),

@@ -222,6 +222,37 @@ static void test_forbidden_fields(void **state)
 	assert_int_equal(mncr_audit_append(fx->path, "x", ok, 2), 0);
 }
 
+/* The record's own members cannot be given as fields, nor a field twice. */
+static void test_reserved_and_repeated_fields(void **state)
+{
+	static const char *const reserved[] = {
+		"seq", "time", "prev", "event", "hash",
+	};
+	struct fixture *fx = *state;
+	const struct mncr_audit_field twice[] = {
+		{ "reader", "SIM0001" }, { "reader", "SIM0002" },
+	};
+	struct mncr_audit_report r;
+	char lines[2][1024];
+
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++) {
+		const struct mncr_audit_field f[] = {
+			{ "reader", "SIM0001" }, { reserved[i], "0" },
+		};
+
+		assert_int_equal(mncr_audit_append(fx->path, "x", f, 2),
+				 -EINVAL);
+	}
+	assert_int_equal(access(fx->path, F_OK), -1);	/* nothing written */
+	assert_int_equal(mncr_audit_append(fx->path, "x", twice, 2), -EINVAL);
+	append_n(fx->path, 1);
+	assert_int_equal(mncr_audit_verify(fx->path, &r), 0);
+	assert_int_equal(r.records, 1);
+	assert_int_equal(read_lines(fx->path, lines, 2), 1);
+	assert_non_null(strstr(lines[0], "{\"seq\":1,"));
+	assert_null(strstr(lines[0], "SIM0002"));
+}
+
 static void test_concurrent_writers(void **state)
 {
 	struct fixture *fx = *state;
@@ -259,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forbidden_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserved_and_repeated_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_writers, setup, teardown),
 	};
 

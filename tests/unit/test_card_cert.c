@@ -388,6 +388,46 @@ static void store_check_and_reload(void **state)
 	mncr_cert_store_free(s);
 }
 
+/* A card certificate whose notBefore or notAfter is no valid time. */
+static void bad_time(struct pki *k, bool before, uint8_t **out, size_t *len)
+{
+	X509 *x = cert(k->fx->key, k->ca_key, k->ca, 0x5A, "card bad time",
+		       -DAY, 365 * DAY);
+	ASN1_TIME *t = before ? X509_getm_notBefore(x) : X509_getm_notAfter(x);
+
+	/* A UTCTime without its seconds: it parses, but is no time. */
+	assert_true(ASN1_STRING_set(t, "2401010000Z", -1));
+	assert_true(X509_sign(x, k->ca_key, EVP_sha256()) > 0);
+	der(x, out, len);
+	X509_free(x);
+}
+
+/*
+ * Bad validity dates in a certificate that parses are the chain's
+ * verdict, untrusted (the service's 403 cert_untrusted); malformed is for
+ * what is not a certificate at all (400 bad_request).
+ */
+static void bad_validity_untrusted(void **state)
+{
+	struct pki *k = *state;
+	struct mncr_cert_trust t = { k->ca_file, NULL, k->crl_file, 0 };
+	struct mncr_cert_store *s = NULL;
+	char why[256], serial[MNCR_CERT_SERIAL_MAX + 1];
+	uint8_t *d;
+	size_t n;
+
+	assert_int_equal(mncr_cert_store_new(&t, &s, why, sizeof(why)), 0);
+	for (int before = 0; before < 2; before++) {
+		bad_time(k, before, &d, &n);
+		assert_int_equal(verdict(k, d, n, true, why), MNCR_CERT_UNTRUSTED);
+		assert_non_null(strstr(why, before ? "notBefore" : "notAfter"));
+		assert_int_equal(auth(s, d, n, serial, why), MNCR_CERT_UNTRUSTED);
+		assert_string_equal(serial, "5A");
+		OPENSSL_free(d);
+	}
+	mncr_cert_store_free(s);
+}
+
 struct verifier {
 	struct mncr_cert_store *s;
 	const struct pki *k;
@@ -536,6 +576,7 @@ int main(void)
 		cmocka_unit_test(check_time),
 		cmocka_unit_test(times_and_stale_crl),
 		cmocka_unit_test(store_check_and_reload),
+		cmocka_unit_test(bad_validity_untrusted),
 		cmocka_unit_test(store_reload_while_verifying),
 		cmocka_unit_test(card_signature),
 		cmocka_unit_test(two_levels_and_trust_dir),

@@ -266,6 +266,12 @@ static int setup(struct env *e)
 		fprintf(stderr, "%s did not start\n", e->eligd);
 		return -1;
 	}
+	/*
+	 * Before the first client: libcurl reads it once, at its global
+	 * initialisation. Every client in this file runs with it set.
+	 */
+	snprintf(log, P, "%s/keylog", e->dir);
+	setenv("SSLKEYLOGFILE", log, 1);
 	return 0;
 }
 
@@ -478,6 +484,49 @@ static void test_card_from_other_ca(void **state)
 static void test_unknown_subscriber(void **state)
 {
 	expect_refusal(*state, "card-pinless.der", "not_found", 404);
+}
+
+/*
+ * A card certificate from the JPKI CA whose notBefore is no valid time:
+ * it parses, so it is a card refused as untrusted (and logged), as ever,
+ * not a malformed request.
+ */
+static void test_card_with_bad_validity_field(void **state)
+{
+	const struct env *e = *state;
+	char path[P];
+	unsigned char *der = NULL;
+	EVP_PKEY *ca_key;
+	X509 *x;
+	FILE *f;
+	int n;
+
+	at(e, path, "jpki-ca.key");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	ca_key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	at(e, path, "card-pin.pem");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(ca_key);
+	assert_non_null(x);
+	/* A UTCTime without its seconds. */
+	assert_true(ASN1_STRING_set(X509_getm_notBefore(x), "2401010000Z", -1));
+	assert_true(X509_sign(x, ca_key, EVP_sha256()) > 0);
+	n = i2d_X509(x, &der);
+	assert_true(n > 0);
+	at(e, path, "card-badtime.der");
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(der, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(ca_key);
+	expect_refusal(e, "card-badtime.der", "cert_untrusted", 403);
 }
 
 static void test_malformed_card_certificate(void **state)
@@ -1254,6 +1303,28 @@ static void test_no_default_trust_store(void **state)
 	unsetenv("CURL_CA_BUNDLE");
 }
 
+/* Session keys in a file would let anyone read the traffic. */
+static void test_no_tls_key_log(void **state)
+{
+	const struct env *e = *state;
+	struct mncr_elig_client *c = reader(e);
+	struct mncr_elig_challenge ch;
+	struct mncr_elig_error err;
+	char path[P];
+	struct stat st;
+
+	assert_int_equal(mncr_elig_client_challenge(c, &ch, &err),
+			 MNCR_ELIG_OK);
+	mncr_elig_client_free(c);
+	snprintf(path, P, "%s/keylog", e->dir);
+	assert_string_equal(getenv("SSLKEYLOGFILE"), path);
+	/* libcurl may create it empty; no line may be in it. */
+	if (stat(path, &st) == 0)
+		assert_int_equal(st.st_size, 0);
+	else
+		assert_int_equal(errno, ENOENT);
+}
+
 /* ---- several readers at once ---- */
 
 static void *concurrent_one(void *arg)
@@ -1342,6 +1413,7 @@ int main(void)
 		cmocka_unit_test(test_revoked_card),
 		cmocka_unit_test(test_card_from_other_ca),
 		cmocka_unit_test(test_unknown_subscriber),
+		cmocka_unit_test(test_card_with_bad_validity_field),
 		cmocka_unit_test(test_malformed_card_certificate),
 		cmocka_unit_test(test_pin_good_signature),
 		cmocka_unit_test(test_pin_wrong_key),
@@ -1366,6 +1438,7 @@ int main(void)
 		cmocka_unit_test(test_bad_proxy_setting),
 		cmocka_unit_test(test_proxy_environment_ignored),
 		cmocka_unit_test(test_no_default_trust_store),
+		cmocka_unit_test(test_no_tls_key_log),
 		cmocka_unit_test(test_concurrent_readers),
 		cmocka_unit_test(test_log_has_no_patient_data),
 		cmocka_unit_test(test_sigterm_stops_cleanly),

@@ -132,11 +132,11 @@ static enum mncr_cert_verdict classify(int err)
 	case X509_V_ERR_CRL_HAS_EXPIRED:
 	case X509_V_ERR_CRL_NOT_YET_VALID:
 		return MNCR_CERT_STATUS_UNKNOWN;
-	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
-	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
-	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
-		return MNCR_CERT_MALFORMED;
 	default:
+		/*
+		 * Bad dates or issuer key in a certificate that parsed too:
+		 * malformed is only for what is no DER certificate at all.
+		 */
 		return MNCR_CERT_UNTRUSTED;
 	}
 }

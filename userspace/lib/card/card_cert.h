@@ -37,8 +37,10 @@ enum mncr_cert_verdict {
 	MNCR_CERT_OK,
 	MNCR_CERT_EXPIRED,
 	MNCR_CERT_REVOKED,		/* on the CRL */
-	MNCR_CERT_UNTRUSTED,		/* no chain to the trust store, wrong usage */
-	MNCR_CERT_MALFORMED,		/* not a certificate, bad signature data */
+	MNCR_CERT_UNTRUSTED,		/* no chain to the trust store, wrong usage,
+					 * bad dates */
+	MNCR_CERT_MALFORMED,		/* not one DER certificate; no usable
+					 * serial or key */
 	MNCR_CERT_NOT_YET_VALID,
 	MNCR_CERT_STATUS_UNKNOWN,	/* the store's CRL for it is missing or stale */
 	MNCR_CERT_VERDICT_COUNT

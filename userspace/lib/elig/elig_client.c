@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +33,20 @@ struct mncr_elig_client {
 	char ca[PATH_MAX];
 	char proxy[PROXY_MAX + 1];
 	unsigned int attempts, backoff_ms;
-	bool curl_ready;	/* curl_global_init done, to be undone */
 };
+
+/*
+ * libcurl's process-wide state, set up once and never torn down:
+ * curl_global_init() is not thread-safe in every libcurl build, and a
+ * curl_global_cleanup() would pull it from under other threads' clients.
+ */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result;
+
+static void curl_init(void)
+{
+	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 static enum mncr_elig_status set_err(struct mncr_elig_error *err,
 				     enum mncr_elig_status s,
@@ -204,13 +217,11 @@ mncr_elig_client_new(const struct mncr_elig_client_config *cfg,
 		mncr_elig_client_free(c);
 		return NULL;
 	}
-	/* Reference counted by libcurl, and thread-safe since 7.84. */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (pthread_once(&curl_once, curl_init) || curl_init_result) {
 		mncr_elig_client_free(c);
 		set_err(err, MNCR_ELIG_LOCAL, "libcurl initialisation failed");
 		return NULL;
 	}
-	c->curl_ready = true;
 	snprintf(c->host, sizeof(c->host), "%s", cfg->host);
 	snprintf(c->port, sizeof(c->port), "%s", cfg->port);
 	snprintf(c->name, sizeof(c->name), "%s", name);
@@ -237,8 +248,6 @@ void mncr_elig_client_free(struct mncr_elig_client *c)
 {
 	if (!c)
 		return;
-	if (c->curl_ready)
-		curl_global_cleanup();
 	SSL_CTX_free(c->t.identity);
 	/* The proxy setting may carry a password. */
 	OPENSSL_cleanse(c, sizeof(*c));

@@ -149,6 +149,8 @@ static CURLcode on_ssl_ctx(CURL *h, void *p, void *arg)
 	x->tls_at = mncr_now_ms();
 	SSL_CTX_set_msg_callback(ctx, on_tls_msg);
 	SSL_CTX_set_msg_callback_arg(ctx, x);
+	/* libcurl logs the session keys when SSLKEYLOGFILE is set: not ours. */
+	SSL_CTX_set_keylog_callback(ctx, NULL);
 	/* Each connection authenticates in full: no resumed sessions. */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	/* OpenSSL checks the name in the handshake, as curl does after it. */

@@ -44,6 +44,19 @@ static int forbidden(const char *key)
 	return strcasecmp(last, "pin") == 0;
 }
 
+/* The record's own members: a field by one of these names would mask them. */
+static bool reserved(const char *key)
+{
+	static const char *const names[] = {
+		"seq", "time", "prev", "event", "hash",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(key, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static int sha256_hex(const char *data, size_t len, char out[HASH_HEX + 1])
 {
 	unsigned char md[32];
@@ -146,17 +159,20 @@ static void utc_now(char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The record without its hash: {"seq":..,"time":..,"prev":..,fields.. */
-static char *record_body(uint64_t seq, const char *prev, const char *event,
-			 const struct mncr_audit_field *fields, size_t n,
-			 size_t *len)
+/*
+ * The record without its hash: {"seq":..,"time":..,"prev":..,fields..
+ * in *out; 0, -EINVAL for a field name given twice, or -ENOMEM.
+ */
+static int record_body(uint64_t seq, const char *prev, const char *event,
+		       const struct mncr_audit_field *fields, size_t n,
+		       char **out, size_t *len)
 {
 	struct mncr_json j;
 	char *buf = NULL, now[32];
 	FILE *f = open_memstream(&buf, len);
 
 	if (!f)
-		return NULL;
+		return -ENOMEM;
 	utc_now(now, sizeof(now));
 	mncr_json_init(&j, f);
 	mncr_json_object_begin(&j, NULL);
@@ -168,12 +184,13 @@ static char *record_body(uint64_t seq, const char *prev, const char *event,
 		mncr_json_string(&j, fields[i].key, fields[i].value);
 	mncr_json_object_end(&j);
 	/* without the closing brace: the hash member goes after */
-	if (fclose(f) != 0 || !*len || buf[*len - 1] != '}') {
+	if (fclose(f) != 0 || j.err || !*len || buf[*len - 1] != '}') {
 		free(buf);
-		return NULL;
+		return j.err == -EEXIST ? -EINVAL : -ENOMEM;
 	}
 	buf[--*len] = '\0';
-	return buf;
+	*out = buf;
+	return 0;
 }
 
 int mncr_audit_append(const char *path, const char *event,
@@ -184,9 +201,12 @@ int mncr_audit_append(const char *path, const char *event,
 	size_t len;
 	int fd, ret;
 
-	for (size_t i = 0; i < n_fields; i++)
+	for (size_t i = 0; i < n_fields; i++) {
 		if (forbidden(fields[i].key))
 			return -EPERM;
+		if (reserved(fields[i].key))
+			return -EINVAL;
+	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return -errno;
@@ -200,11 +220,10 @@ int mncr_audit_append(const char *path, const char *event,
 		ret = 0;
 	if (ret < 0)
 		goto out;
-	body = record_body(seq + 1, prev, event, fields, n_fields, &len);
-	if (!body) {
-		ret = -ENOMEM;
+	ret = record_body(seq + 1, prev, event, fields, n_fields, &body,
+			  &len);
+	if (ret < 0)
 		goto out;
-	}
 	ret = sha256_hex(body, len, hash);
 	if (ret == 0) {
 		FILE *f = fdopen(dup(fd), "a");

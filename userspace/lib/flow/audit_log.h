@@ -21,7 +21,11 @@ struct mncr_audit_field {
 	const char *value;
 };
 
-/* Appends one record. Returns 0, -EPERM for a forbidden field, or -errno. */
+/*
+ * Appends one record. Returns 0, -EPERM for a forbidden field, -EINVAL for
+ * a field named as a member of the record (seq, time, prev, event, hash)
+ * or named twice, or -errno.
+ */
 int mncr_audit_append(const char *path, const char *event,
 		      const struct mncr_audit_field *fields, size_t n_fields);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "util/json_write.h"
 
+#include <errno.h>
+
 #include <json-c/json_object.h>
 #include <openssl/crypto.h>
 
@@ -10,6 +12,16 @@ void mncr_json_init(struct mncr_json *j, FILE *out)
 {
 	j->out = out;
 	j->depth = 0;
+	j->err = 0;
+}
+
+/* Drops v (wiped: it may be card data), keeping the first error. */
+static bool refuse(struct mncr_json *j, struct json_object *v, int err)
+{
+	mncr_json_wipe_free(v);
+	if (!j->err)
+		j->err = err;
+	return false;
 }
 
 /* Prints a complete top-level value and frees it. */
@@ -26,32 +38,46 @@ static void emit(struct mncr_json *j, struct json_object *v)
 	mncr_json_wipe_free(v);
 }
 
-/* Adds v under key to the open array or object, or prints it. */
-static void add(struct mncr_json *j, const char *key, struct json_object *v)
+/*
+ * Adds v under key to the open array or object, or prints it. False when
+ * v is not kept: too deep, inside a refused scope, or refused itself.
+ */
+static bool add(struct mncr_json *j, const char *key, struct json_object *v)
 {
 	struct json_object *parent;
 
 	if (j->depth == 0) {
 		emit(j, v);
-		return;
+		return true;
 	}
 	if (j->depth > MNCR_JSON_MAX_DEPTH) {
 		json_object_put(v);
-		return;
+		return false;
 	}
 	parent = j->open[j->depth - 1];
+	if (!parent) {
+		json_object_put(v);
+		return false;
+	}
 	if (json_object_is_type(parent, json_type_array))
-		json_object_array_add(parent, v);
-	else
-		json_object_object_add(parent, key ? key : "", v);
+		return json_object_array_add(parent, v) == 0 ||
+		       refuse(j, v, -ENOMEM);
+	key = key ? key : "";
+	/* json-c would replace the first value: the audit log's chain
+	 * fields, say, with a field of the same name. */
+	if (json_object_object_get_ex(parent, key, NULL))
+		return refuse(j, v, -EEXIST);
+	return json_object_object_add(parent, key, v) == 0 ||
+	       refuse(j, v, -ENOMEM);
 }
 
 static void open_scope(struct mncr_json *j, const char *key,
 		       struct json_object *v)
 {
 	if (j->depth < MNCR_JSON_MAX_DEPTH) {
-		if (j->depth > 0)
-			add(j, key, v);	/* the parent owns it */
+		/* the parent owns it; refused, its contents go too */
+		if (j->depth > 0 && !add(j, key, v))
+			v = NULL;
 		j->open[j->depth] = v;
 	} else {
 		json_object_put(v);

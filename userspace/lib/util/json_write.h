@@ -3,7 +3,8 @@
  * Writing JSON through json-c for the CLI's --json output, the audit log,
  * claim forms and the eligibility messages: values are added as they come
  * and each top-level value is printed when it is complete, compact and
- * with the tree's strings wiped after (some are card data).
+ * with the tree's strings wiped after (some are card data). A key that
+ * an object already has is refused, not replaced: err says so.
  */
 #ifndef MNCR_JSON_WRITE_H
 #define MNCR_JSON_WRITE_H
@@ -19,6 +20,9 @@ struct json_object;
 struct mncr_json {
 	FILE *out;
 	int depth;		/* open arrays and objects */
+	/* 0, or the first error since init: -EEXIST for a key repeated in
+	 * an object (the value, and what goes in it, is left out), -ENOMEM */
+	int err;
 	/* open[0] is the top-level value; deeper than the limit is dropped */
 	struct json_object *open[MNCR_JSON_MAX_DEPTH];
 };

@@ -281,6 +281,7 @@ install-lib: $(LIB_SO)
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    -e 's|@REQUIRES@|$(PKGS)|' userspace/lib/libmncr.pc.in \
 	    >$(DESTDIR)$(LIBDIR)/pkgconfig/mncr.pc
+	ln -sf mncr.pc $(DESTDIR)$(LIBDIR)/pkgconfig/libmncr.pc
 
 # examples/appliance.c built as a vendor would: against a staged
 # install-lib, with only pkg-config's flags.

@@ -11,10 +11,7 @@
 
 #include "util/utf8.h"
 
-static int why_fail(char *why, size_t why_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int why_fail(char *why, size_t why_len, const char *fmt, ...)
+int mncr_elig_why_fail(char *why, size_t why_len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -153,28 +150,28 @@ int mncr_elig_request_check(const struct mncr_elig_request *r, char *why,
 			    size_t why_len)
 {
 	if (!mncr_elig_request_id_valid(r->request_id))
-		return why_fail(why, why_len, "request_id: must be 1-64 of "
+		return mncr_elig_why_fail(why, why_len, "request_id: must be 1-64 of "
 				"[A-Za-z0-9._:-]");
 	if (!mncr_elig_institution_valid(r->institution_code))
-		return why_fail(why, why_len,
+		return mncr_elig_why_fail(why, why_len,
 				"medical_institution_code: must be 10 digits");
 	if (!mncr_elig_site_name(r->site))
-		return why_fail(why, why_len, "site_kind: unknown");
+		return mncr_elig_why_fail(why, why_len, "site_kind: unknown");
 	if (!mncr_elig_method_name(r->method))
-		return why_fail(why, why_len, "verification.method: unknown");
+		return mncr_elig_why_fail(why, why_len, "verification.method: unknown");
 	if (r->method == MNCR_ELIG_METHOD_VISUAL && !r->operator_attested)
-		return why_fail(why, why_len, "verification.operator_attested: "
+		return mncr_elig_why_fail(why, why_len, "verification.operator_attested: "
 				"visual confirmation needs the operator's "
 				"attestation");
 	if (r->method != MNCR_ELIG_METHOD_VISUAL && r->operator_attested)
-		return why_fail(why, why_len, "verification.operator_attested: "
+		return mncr_elig_why_fail(why, why_len, "verification.operator_attested: "
 				"only for method visual");
 	if (r->card_cert_len < 1 || r->card_cert_len > MNCR_ELIG_CERT_MAX)
-		return why_fail(why, why_len, "card_certificate: must be 1-%d "
+		return mncr_elig_why_fail(why, why_len, "card_certificate: must be 1-%d "
 				"bytes", MNCR_ELIG_CERT_MAX);
 	if (r->method == MNCR_ELIG_METHOD_PIN &&
 	    (r->signature_len < 1 || r->signature_len > MNCR_ELIG_SIG_MAX))
-		return why_fail(why, why_len, "signature: must be 1-%d bytes",
+		return mncr_elig_why_fail(why, why_len, "signature: must be 1-%d bytes",
 				MNCR_ELIG_SIG_MAX);
 	return 0;
 }
@@ -183,36 +180,36 @@ int mncr_elig_qualification_check(const struct mncr_elig_qualification *q,
 				  char *why, size_t why_len)
 {
 	if (!digits(q->processed_at, 14, 14))
-		return why_fail(why, why_len,
+		return mncr_elig_why_fail(why, why_len,
 				"header.processed_at: must be YYYYMMDDHHmmss");
 	if (!digits(q->confirmation_date, 8, 8))
-		return why_fail(why, why_len,
+		return mncr_elig_why_fail(why, why_len,
 				"header.confirmation_date: must be YYYYMMDD");
 	if (!mncr_elig_institution_valid(q->institution_code))
-		return why_fail(why, why_len, "header.medical_institution_code: "
+		return mncr_elig_why_fail(why, why_len, "header.medical_institution_code: "
 				"must be 10 digits");
 	if (!mncr_elig_validity_name(q->validity))
-		return why_fail(why, why_len, "qualification.validity: unknown");
+		return mncr_elig_why_fail(why, why_len, "qualification.validity: unknown");
 	if (!digits(q->insurer_number, 6, 8) ||
 	    strlen(q->insurer_number) == 7)
-		return why_fail(why, why_len, "qualification.insurer_number: "
+		return mncr_elig_why_fail(why, why_len, "qualification.insurer_number: "
 				"must be 6 or 8 digits");
 	if (!mncr_elig_text_valid(q->symbol, 1, MNCR_ELIG_TEXT_MAX))
-		return why_fail(why, why_len, "qualification.symbol: must be "
+		return mncr_elig_why_fail(why, why_len, "qualification.symbol: must be "
 				"1-%d bytes of printable UTF-8",
 				MNCR_ELIG_TEXT_MAX);
 	if (!mncr_elig_text_valid(q->number, 1, MNCR_ELIG_TEXT_MAX))
-		return why_fail(why, why_len, "qualification.number: must be "
+		return mncr_elig_why_fail(why, why_len, "qualification.number: must be "
 				"1-%d bytes of printable UTF-8",
 				MNCR_ELIG_TEXT_MAX);
 	if (!digits(q->branch, 2, 2))
-		return why_fail(why, why_len,
+		return mncr_elig_why_fail(why, why_len,
 				"qualification.branch: must be 2 digits");
 	if (!digits(q->share, 3, 3))
-		return why_fail(why, why_len,
+		return mncr_elig_why_fail(why, why_len,
 				"qualification.share: must be 3 digits");
 	if (!mncr_elig_text_valid(q->limit_class, 0, MNCR_ELIG_LIMIT_MAX))
-		return why_fail(why, why_len, "qualification.limit_class: must "
+		return mncr_elig_why_fail(why, why_len, "qualification.limit_class: must "
 				"be 0-%d bytes of printable UTF-8",
 				MNCR_ELIG_LIMIT_MAX);
 	return 0;

@@ -126,4 +126,8 @@ int mncr_elig_validity_parse(const char *s, enum mncr_elig_validity *out);
 /* Wipes a buffer that held card data (OPENSSL_cleanse: not optimised out). */
 void mncr_elig_cleanse(void *p, size_t len);
 
+/* Writes the reason into why (when given) and returns -EINVAL. */
+int mncr_elig_why_fail(char *why, size_t why_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

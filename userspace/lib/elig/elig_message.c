@@ -2,7 +2,6 @@
 #include "elig/elig_message.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,21 +13,6 @@
 #define B64_CERT (MNCR_B64_LEN(MNCR_ELIG_CERT_MAX) + 1)
 #define B64_SIG (MNCR_B64_LEN(MNCR_ELIG_SIG_MAX) + 1)
 #define B64_CHALLENGE (MNCR_B64_LEN(MNCR_ELIG_CHALLENGE_LEN) + 1)
-
-static int why_fail(char *why, size_t why_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int why_fail(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && why_len) {
-		va_start(ap, fmt);
-		vsnprintf(why, why_len, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 /* ---- wire structs: the JSON as decoded, before format checks ---- */
 
@@ -205,7 +189,7 @@ static int read_json(const char *text, size_t len,
 		     char *why, size_t why_len)
 {
 	if (len > MNCR_ELIG_BODY_MAX)
-		return why_fail(why, why_len, "message longer than %d bytes",
+		return mncr_elig_why_fail(why, why_len, "message longer than %d bytes",
 				MNCR_ELIG_BODY_MAX);
 	return mncr_elig_json_read(text, len, schema, wire, why, why_len);
 }
@@ -213,7 +197,7 @@ static int read_json(const char *text, size_t len,
 static int check_version(uint32_t v, char *why, size_t why_len)
 {
 	if (v != MNCR_ELIG_VERSION)
-		return why_fail(why, why_len, "version: %u not supported",
+		return mncr_elig_why_fail(why, why_len, "version: %u not supported",
 				(unsigned int)v);
 	return 0;
 }
@@ -236,10 +220,10 @@ static int decode(const char *text, const char *name, uint8_t *out,
 	case 0:
 		return 0;
 	case -ENOSPC:
-		return why_fail(why, why_len, "%s: longer than %zu bytes",
+		return mncr_elig_why_fail(why, why_len, "%s: longer than %zu bytes",
 				name, cap);
 	default:
-		return why_fail(why, why_len, "%s: not canonical base64",
+		return mncr_elig_why_fail(why, why_len, "%s: not canonical base64",
 				name);
 	}
 }
@@ -257,10 +241,10 @@ static int request_from_wire(const struct wire_request *w,
 	memcpy(r->institution_code, w->institution,
 	       sizeof(r->institution_code));
 	if (mncr_elig_site_parse(w->site_kind, &r->site))
-		return why_fail(why, why_len,
+		return mncr_elig_why_fail(why, why_len,
 				"site_kind: must be clinic or pharmacy");
 	if (mncr_elig_method_parse(w->verification.method, &r->method))
-		return why_fail(why, why_len, "verification.method: must be "
+		return mncr_elig_why_fail(why, why_len, "verification.method: must be "
 				"face, pin or visual");
 	r->operator_attested = w->verification.operator_attested;
 	consents_from_wire(&r->consents, &w->consents);
@@ -270,7 +254,7 @@ static int request_from_wire(const struct wire_request *w,
 	pin = r->method == MNCR_ELIG_METHOD_PIN;
 	if (pin != !!(w->seen & BIT(Q_CHALLENGE)) ||
 	    pin != !!(w->seen & BIT(Q_SIGNATURE)))
-		return why_fail(why, why_len, pin ?
+		return mncr_elig_why_fail(why, why_len, pin ?
 				"challenge and signature: required for pin" :
 				"challenge and signature: only for pin");
 	if (pin) {
@@ -278,7 +262,7 @@ static int request_from_wire(const struct wire_request *w,
 			   sizeof(r->challenge), &n, why, why_len))
 			return -EINVAL;
 		if (n != MNCR_ELIG_CHALLENGE_LEN)
-			return why_fail(why, why_len, "challenge: must be %d "
+			return mncr_elig_why_fail(why, why_len, "challenge: must be %d "
 					"bytes", MNCR_ELIG_CHALLENGE_LEN);
 		if (decode(w->signature, "signature", r->signature,
 			   sizeof(r->signature), &r->signature_len, why,
@@ -368,7 +352,7 @@ int mncr_elig_request_encode(const struct mncr_elig_request *r, char *out,
 		return -EINVAL;
 	if (mncr_b64_encode(r->card_cert, r->card_cert_len, cert,
 				 sizeof(cert)))
-		return why_fail(why, why_len, "card_certificate: too long");
+		return mncr_elig_why_fail(why, why_len, "card_certificate: too long");
 	f = sink_open(out, cap, &j);
 	if (!f) {
 		ret = -ENOSPC;
@@ -397,7 +381,7 @@ int mncr_elig_request_encode(const struct mncr_elig_request *r, char *out,
 	ret = sink_close(f, out, cap, len);
 out:
 	if (ret)
-		why_fail(why, why_len, "request longer than the buffer");
+		mncr_elig_why_fail(why, why_len, "request longer than the buffer");
 	mncr_elig_cleanse(cert, sizeof(cert));
 	mncr_elig_cleanse(sig, sizeof(sig));
 	mncr_elig_cleanse(challenge, sizeof(challenge));
@@ -413,18 +397,18 @@ int mncr_elig_response_encode(const struct mncr_elig_response *r, char *out,
 	FILE *f;
 
 	if (r->request_id[0] && !mncr_elig_request_id_valid(r->request_id))
-		return why_fail(why, why_len, "request_id: bad format");
+		return mncr_elig_why_fail(why, why_len, "request_id: bad format");
 	if (r->ok && mncr_elig_qualification_check(q, why, why_len))
 		return -EINVAL;
 	if (!r->ok && (!mncr_elig_code_valid(r->error.code) ||
 		       !mncr_elig_text_valid(r->error.message, 0,
 					     MNCR_ELIG_MESSAGE_MAX)))
-		return why_fail(why, why_len, "error: bad code or message");
+		return mncr_elig_why_fail(why, why_len, "error: bad code or message");
 	if (r->ok && !r->request_id[0])
-		return why_fail(why, why_len, "request_id: missing");
+		return mncr_elig_why_fail(why, why_len, "request_id: missing");
 	f = sink_open(out, cap, &j);
 	if (!f) {
-		why_fail(why, why_len, "no room for the response");
+		mncr_elig_why_fail(why, why_len, "no room for the response");
 		return -ENOSPC;
 	}
 	mncr_json_object_begin(&j, NULL);
@@ -460,7 +444,7 @@ int mncr_elig_response_encode(const struct mncr_elig_response *r, char *out,
 	}
 	mncr_json_object_end(&j);
 	if (sink_close(f, out, cap, len)) {
-		why_fail(why, why_len, "response longer than the buffer");
+		mncr_elig_why_fail(why, why_len, "response longer than the buffer");
 		return -ENOSPC;
 	}
 	return 0;
@@ -499,12 +483,12 @@ static int refusal_from_wire(const struct wire_response *w,
 			     size_t why_len)
 {
 	if ((w->seen & ~BIT(R_REQUEST_ID)) != ERROR_MEMBERS)
-		return why_fail(why, why_len, "error response: wrong members");
+		return mncr_elig_why_fail(why, why_len, "error response: wrong members");
 	if (!mncr_elig_code_valid(w->error.code))
-		return why_fail(why, why_len, "error.code: must be [a-z_]{1,%d}",
+		return mncr_elig_why_fail(why, why_len, "error.code: must be [a-z_]{1,%d}",
 				MNCR_ELIG_CODE_MAX);
 	if (!mncr_elig_text_valid(w->error.message, 0, MNCR_ELIG_MESSAGE_MAX))
-		return why_fail(why, why_len, "error.message: control "
+		return mncr_elig_why_fail(why, why_len, "error.message: control "
 				"characters");
 	memcpy(e->code, w->error.code, sizeof(e->code));
 	memcpy(e->message, w->error.message, sizeof(e->message));
@@ -521,7 +505,7 @@ static int status_of(const struct wire_response *w, bool *ok, char *why,
 	else if (strcmp(w->status, "error") == 0)
 		*ok = false;
 	else
-		return why_fail(why, why_len, "status: must be ok or error");
+		return mncr_elig_why_fail(why, why_len, "status: must be ok or error");
 	return 0;
 }
 
@@ -532,7 +516,7 @@ static int result_from_wire(const struct wire_response *w,
 	struct mncr_elig_qualification *q = &r->q;
 
 	if (w->seen != RESULT_MEMBERS)
-		return why_fail(why, why_len, "result: wrong members");
+		return mncr_elig_why_fail(why, why_len, "result: wrong members");
 	memcpy(q->processed_at, w->header.processed_at,
 	       sizeof(q->processed_at));
 	memcpy(q->confirmation_date, w->header.confirmation_date,
@@ -541,7 +525,7 @@ static int result_from_wire(const struct wire_response *w,
 	       sizeof(q->institution_code));
 	q->processing_ms = w->header.processing_ms;
 	if (mncr_elig_validity_parse(w->qualification.validity, &q->validity))
-		return why_fail(why, why_len, "qualification.validity: must "
+		return mncr_elig_why_fail(why, why_len, "qualification.validity: must "
 				"be valid, invalid or unknown");
 	memcpy(q->insurer_number, w->qualification.insurer_number,
 	       sizeof(q->insurer_number));
@@ -569,7 +553,7 @@ int mncr_elig_response_parse(const char *text, size_t len,
 		ret = status_of(&w, &out->ok, why, why_len);
 	if (!ret && (w.seen & BIT(R_REQUEST_ID)) &&
 	    !mncr_elig_request_id_valid(w.request_id))
-		ret = why_fail(why, why_len, "request_id: bad format");
+		ret = mncr_elig_why_fail(why, why_len, "request_id: bad format");
 	if (!ret) {
 		memcpy(out->request_id, w.request_id, sizeof(out->request_id));
 		ret = out->ok ? result_from_wire(&w, out, why, why_len) :
@@ -602,14 +586,14 @@ int mncr_elig_challenge_parse(const char *text, size_t len,
 			-EINVAL : -EACCES;
 	}
 	if (w.seen != CHALLENGE_MEMBERS)
-		return why_fail(why, why_len, "challenge: wrong members");
+		return mncr_elig_why_fail(why, why_len, "challenge: wrong members");
 	if (mncr_b64_decode(w.challenge, strlen(w.challenge), out->nonce,
 				 sizeof(out->nonce), &n) ||
 	    n != MNCR_ELIG_CHALLENGE_LEN)
-		return why_fail(why, why_len, "challenge: must be %d bytes of "
+		return mncr_elig_why_fail(why, why_len, "challenge: must be %d bytes of "
 				"base64", MNCR_ELIG_CHALLENGE_LEN);
 	if (w.expires_in < 1)
-		return why_fail(why, why_len, "expires_in: must be 1-3600");
+		return mncr_elig_why_fail(why, why_len, "expires_in: must be 1-3600");
 	out->expires_in = w.expires_in;
 	return 0;
 }

@@ -1082,6 +1082,38 @@ static void test_chunked_answer(void **state)
 	assert_non_null(strstr(f.request, "\r\nConnection: close\r\n"));
 }
 
+/* A chunked answer that breaks off or is malformed: its client's verdict. */
+static void expect_broken_chunks(const struct env *e, const char *tail,
+				 enum mncr_elig_status want, const char *says)
+{
+	struct mncr_elig_challenge got;
+	struct mncr_elig_error err;
+	struct mncr_elig_client *c;
+	static char answer[512];
+	struct fake f;
+	int n = snprintf(answer, sizeof(answer), CHUNKED_HEAD "%s", tail);
+
+	fake_start(e, &f, answer, (size_t)n);
+	c = fake_reader(e, f.port);
+	assert_int_equal(mncr_elig_client_challenge(c, &got, &err), want);
+	mncr_elig_client_free(c);
+	fake_stop(&f);
+	if (!strstr(err.message, says))
+		fail_msg("\"%s\" does not say \"%s\"", err.message, says);
+}
+
+static void test_broken_chunks(void **state)
+{
+	const struct env *e = *state;
+
+	/* not a hexadecimal size: the answer is wrong, not lost */
+	expect_broken_chunks(e, "zz\r\n{}\r\n0\r\n\r\n",
+			     MNCR_ELIG_PROTOCOL, "chunked");
+	/* cut inside a chunk: sent, then lost, outcome unknown */
+	expect_broken_chunks(e, "40\r\n{\"nonce\":", MNCR_ELIG_INTERRUPTED,
+			     "");
+}
+
 /* An answer from the fake server, expected to fail as too large. */
 static void expect_too_large(const struct env *e, const char *answer,
 			     size_t len)
@@ -1433,6 +1465,7 @@ int main(void)
 		cmocka_unit_test(test_slow_client_times_out),
 		cmocka_unit_test(test_plaintext_client),
 		cmocka_unit_test(test_chunked_answer),
+		cmocka_unit_test(test_broken_chunks),
 		cmocka_unit_test(test_answer_over_the_limit),
 		cmocka_unit_test(test_through_proxy),
 		cmocka_unit_test(test_bad_proxy_setting),

@@ -322,6 +322,13 @@ static int judge(CURL *h, const struct xfer *x,
 	    res == CURLE_UNSUPPORTED_PROTOCOL ||
 	    res == CURLE_BAD_CONTENT_ENCODING)
 		return say(why, why_len, -EBADMSG, "%s", e);
+	/*
+	 * A malformed chunk and a lost connection share CURLE_RECV_ERROR;
+	 * only the message tells them apart ("... in chunked-encoding" in
+	 * curl 7.88 to 8.x; test_elig_service pins it).
+	 */
+	if (res == CURLE_RECV_ERROR && strstr(x->errbuf, "chunked-encoding"))
+		return say(why, why_len, -EBADMSG, "%s", e);
 	return say(why, why_len, -ECONNRESET, "%s", e);
 }
 

@@ -229,9 +229,13 @@ fuzz:
 STRESS_CYCLES ?= 1000
 FUZZ_IOCTL_CALLS ?= 1000000
 VM_RUN := tests/vm/run --udev-rules udev/60-mncr.rules --timeout 0
+# make check-debug [DEBUG_SUITE=bookworm-backports]: a debug kernel from
+# that suite's linux-source instead of the release's own (6.12 on Debian 12).
+DEBUG_SUITE ?=
 check-debug: userspace tests
-	tests/vm/debug-kernel
-	MNCR_VM_KERNEL=$$(tests/vm/debug-kernel --print-dir) tests/check --vm
+	tests/vm/debug-kernel $(if $(DEBUG_SUITE),--suite $(DEBUG_SUITE))
+	MNCR_VM_KERNEL=$$(tests/vm/debug-kernel $(if $(DEBUG_SUITE),--suite $(DEBUG_SUITE)) \
+		--print-dir) tests/check --vm
 
 # The driver, simulator, card, camera and flow suites on the installed
 # kernel and on Debian's other supported one (tests/vm/kernels fetches it,

@@ -287,9 +287,9 @@ int mncr_card_emul_transmit(void *emul, const uint8_t *cmd, size_t n,
 		OPENSSL_cleanse(e->pending, e->pending_len);
 		e->pending_len = e->pending_off = 0;
 	}
-	/* More than a short Le allows: the rest through GET RESPONSE. */
+	/* GET DATA beyond a short Le (a CVC is 563 bytes): the rest via 61xx. */
 	if (len && cmd[1] != 0xC0 &&
-	    (e->chain || (!c.extended && c.le && len > c.le))) {
+	    (e->chain || (cmd[1] == 0xCA && !c.extended && len > c.le))) {
 		memcpy(e->pending, e->out, len);
 		e->pending_len = len;
 		e->pending_off = 0;

@@ -159,7 +159,15 @@ struct mncr_qualify_config {
 	const char *key;		/* its key, PEM */
 	const char *institution;	/* 医療機関コード, 10 digits */
 	const char *proxy;		/* http://HOST:PORT for CONNECT; NULL: none */
-	uint64_t reserved[8];		/* zero */
+	/*
+	 * The card must prove genuine before its photo is used (券面AP
+	 * signatures and a chip challenge, Documentation/card.rst): the CV CA
+	 * keys' folder [/etc/mncr/cv-ca], and whether a card that gives
+	 * nothing to check ("unavailable") may still be face-matched [no].
+	 */
+	const char *card_ca_keys;
+	bool card_allow_unavailable;
+	uint64_t reserved[6];		/* zero */
 };
 
 /* Everything about one run, for the result screen and the records. */

@@ -126,6 +126,52 @@ static void write_files(struct rec *r, struct mncr_apdu_io *io)
 	}
 }
 
+/* fuzz_card_cvc: a signed card's EF 0004, GET DATA objects and record. */
+static void cvc_seeds(const char *dir, EVP_PKEY *key, const uint8_t *cert,
+		      size_t cert_len)
+{
+	struct mncr_card_emul_cv cv = { .ca_key = key, .ap_key = key };
+	static struct rec r;
+	struct mncr_apdu_io io = { .transmit = rec_transmit, .ctx = &r };
+	struct mncr_apdu gd = { .ins = 0xCA, .le = 256 };
+	struct mncr_apdu mf = { .ins = 0xA4 };
+	struct mncr_card_emul_profile p;
+	uint8_t buf[1024], *obj;
+	size_t len;
+	uint16_t sw;
+	int tries;
+
+	r.dir = dir;
+	profile(&p, 0, 0, key, cert, cert_len);
+	p.cv = &cv;
+	p.face_key = key;
+	memcpy(cv.ca_id, "9000023\x08\x05" "001", 12);
+	if (mncr_card_emul_new(&p, &r.emul))
+		abort();
+	mncr_apdu_transceive(&io, &mf, buf, sizeof(buf), &len, &sw);
+	for (int i = 0; i < 2; i++) {
+		gd.p1 = i ? 0x7F : 0x00;
+		gd.p2 = i ? 0x21 : 0xF8;
+		if (mncr_apdu_transceive(&io, &gd, buf, sizeof(buf), &len, &sw) ||
+		    sw != MNCR_SW_OK)
+			abort();
+		write_file(dir, "fuzz_card_cvc", i ? "getdata_7f21" : "getdata_00f8",
+			   0, buf, len, 0);
+	}
+	mncr_card_verify_front(&io, &mncr_card_key_visual_b, &flow_front, 0, &tries);
+	if (mncr_apdu_select_fid(&io, 0x0004) ||
+	    mncr_apdu_read_tlv_ef(&io, 0x7F21, 4096, &obj, &len))
+		abort();
+	write_file(dir, "fuzz_card_cvc", "ef0004", 0, obj, len, 0);
+	free(obj);
+	if (mncr_apdu_select_fid(&io, MNCR_VISUAL_EF_FRONT) ||
+	    mncr_apdu_read_tlv_ef(&io, 0xFF20, 65536, &obj, &len))
+		abort();
+	write_file(dir, "fuzz_card_cvc", "signed_front", 0, obj, len, 0);
+	free(obj);
+	mncr_card_emul_free(r.emul);
+}
+
 /* True if the command at cmds[at] was already logged before it. */
 static int seen(const struct rec *r, size_t at)
 {
@@ -368,6 +414,7 @@ int main(int argc, char **argv)
 	}
 	image_seeds(r.dir);
 	cert_seeds(r.dir, key);
+	cvc_seeds(r.dir, key, cert, sizeof(cert));
 	EVP_PKEY_free(key);
 	return 0;
 }

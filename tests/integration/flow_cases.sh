@@ -35,7 +35,7 @@ check "leak check: the caller's own /tmp log is not counted" \
 rm -f "$caller_log" "$planted" "$TMPDIR/planted"
 tmp_files > "$FLOW/.tmp-before"
 
-CASES=${FLOW_CASES:-1 2 3 4 5 6 7 9 10 11 8}
+CASES=${FLOW_CASES:-1 2 3 4 5 6 7 9 10 11 12 8}
 # The face pipeline runs emulated (TCG) in the bed: one frame matched per
 # attempt, and fewer attempts where the count is not the point (flow_state's
 # unit tests check the default of 3). Liveness reads every frame of a run
@@ -283,6 +283,23 @@ if want 11; then
 	check "11 --json: card_photo not usable, with the reason" \
 		test "$(field c11 card_photo.usable)" = false -a -n "$(field c11 card_photo.reason)"
 	check "11 audit: face result card_face_unusable" audit_has qualify.face result card_face_unusable
+fi
+
+# ---- 12: the holder at the camera, but the card's photo was replaced
+# after issue (forged-photo): the card is checked before its photo is
+# used, no match is ever attempted, staff choices with the reason ----
+if want 12; then
+	insert forged-photo
+	qualify c12 "insurance_card" $FAST
+	check "12 the card is found forged" grep -q 'card authenticity: forged' "$FLOW/c12.out"
+	check "12 no face attempt" sh -c "! grep -q 'face attempt [0-9]' '$FLOW/c12.out'"
+	check "12 the staff are told the card could not be verified" \
+		grep -q 'カードの真正性を確認できませんでした' "$FLOW/c12.out"
+	check "12 ends at staff guidance, no face failure counted" \
+		test "$(field c12 outcome)" = insurance_card -a "$QUALIFY_RC" = 10 -a \
+			"$(field c12 face_failures)" = 0
+	check "12 audit: card_unverified with the verdict" \
+		audit_has qualify.face result card_unverified card_verdict forged
 fi
 
 # ---- 8: the audit log verifies, and a tampered one does not ----

@@ -150,6 +150,7 @@ qualify() {
 	tr '|' '\n' <<<"$answers" |
 		"$MNCR" --reader "$FLOW_SERIAL" qualify --json $(service_opts) \
 			--audit "$AUDIT" --claim-dir "$FLOW" --models "$MODELS" \
+			--ca-keys "$SIM_PKI/cv-ca" \
 			--operator nurse01 --wait 10 "$@" \
 			> "$FLOW/$name.json" 2> "$FLOW/$name.out" &
 	local qpid=$!

@@ -327,6 +327,82 @@ static void test_card_photo_with_callers_front(void **state)
 	free(jp2);
 }
 
+/*
+ * The holder in front of the camera, the holder's photo on a card whose
+ * 券面 signature does not cover it (forged-photo): the card is checked
+ * before the photo is used, no frame is taken and nothing is matched. The
+ * same photo on a genuine card is matched (and fails only liveness).
+ */
+static void test_forged_card_is_never_matched(void **state)
+{
+	static const uint8_t ca_id[MNCR_CVC_KEY_ID_LEN] = {
+		'9', '0', '0', '0', '0', '2', '3', 0x08, 0x05, '0', '0', '1', 0, 0, 0, 0
+	};
+	struct script s = { .frame = &holder };
+	struct mncr_card_emul_cv cv = { 0 };
+	struct mncr_cvca_set *ca = mncr_cvca_new();
+	struct mncr_face_attempt_opts o = {
+		.pipe = pl, .face_frames = 2, .liveness_frames = 3, .fd = -1,
+		.frames = &frames, .card_front = card_front,
+		.card_present = card_present, .say = say, .ctx = &s, .ca = ca,
+	};
+	static const char *const presets[] = { "forged-photo", "pin" };
+	struct mncr_face_image crop = { 0 };
+	void *fxs = NULL;
+	uint8_t *jp2 = NULL;
+	size_t jp2_len = 0;
+
+	(void)state;
+	NEED_MODELS();
+	assert_int_equal(fx_setup(&fxs), 0);
+	s.card = fxs;
+	cv.ca_key = EVP_RSA_gen(2048);
+	cv.ap_key = EVP_RSA_gen(2048);
+	memcpy(cv.ca_id, ca_id, sizeof(ca_id));
+	assert_int_equal(mncr_cvca_add(ca, ca_id, cv.ca_key), 0);
+	assert_int_equal(mncr_face_passport_crop(&holder, 150, 180, &crop), 0);
+	assert_int_equal(mncr_face_jp2_encode(&crop, 8, &jp2, &jp2_len), 0);
+	for (size_t i = 0; i < 2; i++) {
+		enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+		struct mncr_face_attempt *a = NULL;
+
+		assert_int_equal(fx_profile(s.card, presets[i]), 0);
+		s.card->profile.photo = jp2;
+		s.card->profile.photo_len = jp2_len;
+		s.card->profile.cv = &cv;
+		s.card->profile.face_key = s.card->key;
+		assert_int_equal(fx_start(s.card), 0);
+		o.io = &s.card->io;
+		frames.ctx = &s;
+		s.grabs = 0;
+		assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+		assert_int_equal(mncr_face_attempt_run(a, 1, &res), 0);
+		if (i == 0) {
+			assert_int_equal(res, MNCR_FLOW_FACE_CARD_UNVERIFIED);
+			assert_int_equal(s.grabs, 0);
+			assert_int_equal(mncr_face_attempt_status(a)->card_verdict,
+					 MNCR_CARD_FORGED);
+			assert_false(mncr_face_attempt_status(a)->photo_usable);
+			/* Asked again: still nothing matched. */
+			assert_int_equal(mncr_face_attempt_run(a, 2, &res), 0);
+			assert_int_equal(res, MNCR_FLOW_FACE_CARD_UNVERIFIED);
+			assert_int_equal(s.grabs, 0);
+		} else {
+			assert_int_equal(mncr_face_attempt_status(a)->card_verdict,
+					 MNCR_CARD_AUTHENTIC);
+			assert_int_equal(res, MNCR_FLOW_FACE_LIVENESS_FAIL);
+			assert_true(s.grabs > 0);
+		}
+		mncr_face_attempt_free(a);
+	}
+	mncr_cvca_free(ca);
+	EVP_PKEY_free(cv.ca_key);
+	EVP_PKEY_free(cv.ap_key);
+	fx_teardown(&fxs);
+	mncr_face_image_free(&crop);
+	free(jp2);
+}
+
 /* Models that are not there: the attempt fails and says why. */
 static void test_no_models(void **state)
 {
@@ -363,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_camera_timeout_is_no_face),
 		cmocka_unit_test(test_card_removed_ends_attempt),
 		cmocka_unit_test(test_card_photo_with_callers_front),
+		cmocka_unit_test(test_forged_card_is_never_matched),
 		cmocka_unit_test(test_no_models),
 	};
 

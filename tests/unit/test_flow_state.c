@@ -295,6 +295,32 @@ static void test_face_max_configurable(void **state)
 }
 
 /*
+ * A card that is not proven genuine: no face again, no PIN on that chip,
+ * staff choices with the staff-only reason, the verdict in the record.
+ */
+static void test_card_unverified(void **state)
+{
+	struct mncr_flow f;
+	struct mncr_flow_event ev = { .type = MNCR_FLOW_EV_FACE,
+				      .face = MNCR_FLOW_FACE_CARD_UNVERIFIED,
+				      .card_verdict = "forged" };
+
+	(void)state;
+	new_flow(&f, MNCR_ELIG_SITE_CLINIC);
+	start(&f, MNCR_CARD_KIND_PIN, 3, MNCR_MODE_AUTO);
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_FACE), 0);
+	assert_int_equal(mncr_flow_step(&f, &ev), 0);
+	assert_string_equal(note_get(&f, "result"), "card_unverified");
+	assert_string_equal(note_get(&f, "card_verdict"), "forged");
+	assert_int_equal(f.state, MNCR_FLOW_STAFF);
+	assert_int_equal(f.prompt.audience, MNCR_FLOW_STAFF_ONLY);
+	assert_int_equal(f.prompt.detail, MNCR_MSG_CARD_UNVERIFIED);
+	assert_false(f.prompt.options & MNCR_FLOW_OPT_FACE);
+	assert_int_equal(f.face_failures, 0);
+	assert_true(f.face_photo_unusable);
+}
+
+/*
  * A card photo with no usable face: no face attempt can pass, so none is
  * counted or offered again; PIN-less goes to staff at once, a PIN card
  * to the PIN or staff, with the reason as the prompt's detail.
@@ -863,6 +889,7 @@ int main(void)
 		cmocka_unit_test(test_removed_cancelled_error),
 		cmocka_unit_test(test_bad_events),
 		cmocka_unit_test(test_card_photo_unusable),
+		cmocka_unit_test(test_card_unverified),
 		cmocka_unit_test(test_prompts_have_messages),
 	};
 

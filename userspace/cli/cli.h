@@ -22,6 +22,8 @@ enum {
 	/* mncr face (1 there: not the same person) */
 	EXIT_NO_FACE = 9,	/* no usable face, unreadable image or models */
 	/* mncr qualify: 10 EXIT_FALLBACK (qualify.h), no online answer */
+	/* mncr card verify: the card is not proven genuine (any verdict but authentic) */
+	EXIT_CARD_UNVERIFIED = 11,
 };
 
 struct cli {

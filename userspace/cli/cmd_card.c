@@ -20,7 +20,8 @@
 
 #define USAGE "usage: mncr card [--backend auto|usb|pcsc] [--reader R] [--json]\n" \
 	"                 status | info | pin-status | photo -o FILE [--pgm] |\n" \
-	"                 cert [--pem] [--trust CAFILE] [--trust-dir DIR] [--crl CRL]\n"
+	"                 cert [--pem] [--trust CAFILE] [--trust-dir DIR] [--crl CRL] |\n" \
+	"                 verify [--ca-keys DIR]\n"
 
 int card_fail(const struct card_cmd *c, const char *what, int err)
 {
@@ -311,6 +312,7 @@ static int parse(struct card_cmd *c, int argc, char **argv, const char **sub)
 		{ "trust", required_argument, NULL, 't' },
 		{ "trust-dir", required_argument, NULL, 'd' },
 		{ "crl", required_argument, NULL, 'c' },
+		{ "ca-keys", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -332,6 +334,7 @@ static int parse(struct card_cmd *c, int argc, char **argv, const char **sub)
 		case 't': c->trust = optarg; break;
 		case 'd': c->trust_dir = optarg; break;
 		case 'c': c->crl = optarg; break;
+		case 'k': c->ca_keys = optarg; break;
 		case 'h': fputs(USAGE, stdout); return -1;
 		default: fputs(USAGE, stderr); return EXIT_USAGE;
 		}
@@ -356,7 +359,7 @@ int cmd_card(struct cli *cli, int argc, char **argv)
 	} subs[] = {
 		{ "status", card_status }, { "info", card_info },
 		{ "pin-status", card_pin_status }, { "photo", card_photo },
-		{ "cert", card_cert },
+		{ "cert", card_cert }, { "verify", card_verify },
 	};
 	struct card_cmd c = { .cli = cli, .selector = cli->reader };
 	int (*run)(struct card_cmd *c) = NULL;

@@ -18,6 +18,7 @@ struct card_cmd {
 	const char *output;		/* photo -o */
 	bool pgm, pem;
 	const char *trust, *trust_dir, *crl;
+	const char *ca_keys;		/* verify --ca-keys DIR */
 	struct mncr_card_link *link;
 };
 
@@ -26,5 +27,9 @@ int card_fail(const struct card_cmd *c, const char *what, int err);
 
 int card_info(struct card_cmd *c);
 int card_photo(struct card_cmd *c);
+int card_verify(struct card_cmd *c);
+
+/* Where verify (and qualify) find the CV CA keys without --ca-keys. */
+#define CARD_CA_KEYS_DEFAULT	"/etc/mncr/cv-ca"
 
 #endif

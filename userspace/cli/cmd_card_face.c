@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mncr card info and photo: what the card gives without a PIN. The card
+ * mncr card info, photo and verify: what the card gives without a PIN. The card
  * front that the reader's scanner reads (MNCR_IOC_CARD_FRONT) makes
  * 照合番号B, which opens the 券面AP and the 券面事項入力補助AP. A misread
  * front is refused before anything is sent, so it never costs a try.
  */
 #include "cmd_card.h"
+#include "card/card_authenticity.h"
 #include "card/card_collation.h"
 #include "card/card_jpki.h"
 #include "card/card_kind.h"
@@ -241,4 +242,54 @@ int card_photo(struct card_cmd *c)
 	mncr_face_image_free(&img);
 	mncr_visual_front_clear(&vf);
 	return code;
+}
+
+/*
+ * Is the card genuine (card_authenticity.h): 0 authentic, 11 any other
+ * verdict, with the reason; the photo is read but never written.
+ */
+int card_verify(struct card_cmd *c)
+{
+	const char *dir = c->ca_keys ? c->ca_keys : CARD_CA_KEYS_DEFAULT;
+	enum mncr_card_auth_verdict v = MNCR_CARD_UNAVAILABLE;
+	struct mncr_visual_front vf = { 0 };
+	struct mncr_cvca_set *ca = NULL;
+	struct mncr_card_front front;
+	char why[256] = "";
+	bool opened = false;
+	int tries = -1, code, r;
+
+	r = mncr_cvca_load(dir, &ca, why, sizeof(why));
+	if (r) {
+		fprintf(stderr, "mncr: card: %s\n", why);
+		return EXIT_FAILED;
+	}
+	code = read_front(c, &front);
+	if (code) {
+		mncr_cvca_free(ca);
+		return code;
+	}
+	r = mncr_card_photo_read_checked(&c->link->io, &front, ca, &vf, &opened,
+					 &tries, &v, why, sizeof(why));
+	OPENSSL_cleanse(&front, sizeof(front));
+	mncr_visual_front_clear(&vf);
+	mncr_cvca_free(ca);
+	if (!opened)
+		return front_refused(c, r, tries, "券面AP");
+	if (r)
+		return card_fail(c, "verifying the card", r);
+	if (c->cli->json) {
+		struct mncr_json j;
+
+		mncr_json_init(&j, stdout);
+		mncr_json_object_begin(&j, NULL);
+		mncr_json_string(&j, "backend", mncr_card_backend_name(c->link->backend));
+		mncr_json_string(&j, "verdict", mncr_card_auth_verdict_name(v));
+		mncr_json_string(&j, "reason", why);
+		mncr_json_object_end(&j);
+		mncr_json_finish(&j);
+	} else {
+		printf("verdict: %s\nreason:  %s\n", mncr_card_auth_verdict_name(v), why);
+	}
+	return v == MNCR_CARD_AUTHENTIC ? EXIT_OK : EXIT_CARD_UNVERIFIED;
 }

@@ -28,6 +28,7 @@ static const char usage_text[] =
 "                    [--institution CODE] [--service-name NAME] [--proxy URL]\n"
 "                    [--audit FILE]\n"
 "                    [--claim-dir DIR] [--models DIR] [--frame PICTURE]...\n"
+"                    [--ca-keys DIR] [--card-unavailable refuse|allow]\n"
 "                    [--face-max N] [--frames-per-attempt N]\n"
 "                    [--liveness-frames N] [--retries N]\n"
 "                    [--allow-last-try] [--no-visual-switch] [--no-pdf]\n"
@@ -59,7 +60,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 	enum { O_SITE = 256, O_ABSENT, O_OPERATOR, O_SERVICE, O_SCA, O_CERT,
 	       O_KEY, O_INST, O_SNAME, O_PROXY, O_AUDIT, O_CLAIM, O_MODELS, O_FRAME,
 	       O_FACEMAX, O_FPA, O_LIVE, O_RETRIES, O_LAST, O_NOSWITCH, O_NOPDF,
-	       O_WAIT };
+	       O_WAIT, O_CAKEYS, O_UNAVAIL };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "site", required_argument, NULL, O_SITE },
@@ -75,6 +76,8 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		{ "audit", required_argument, NULL, O_AUDIT },
 		{ "claim-dir", required_argument, NULL, O_CLAIM },
 		{ "models", required_argument, NULL, O_MODELS },
+		{ "ca-keys", required_argument, NULL, O_CAKEYS },
+		{ "card-unavailable", required_argument, NULL, O_UNAVAIL },
 		{ "frame", required_argument, NULL, O_FRAME },
 		{ "face-max", required_argument, NULL, O_FACEMAX },
 		{ "frames-per-attempt", required_argument, NULL, O_FPA },
@@ -127,6 +130,11 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		case O_AUDIT: audit = optarg; break;
 		case O_CLAIM: cf->claim_dir = optarg; break;
 		case O_MODELS: cf->models = optarg; break;
+		case O_CAKEYS: cf->card_ca_keys = optarg; break;
+		case O_UNAVAIL:
+			cf->card_allow_unavailable = strcmp(optarg, "allow") == 0;
+			bad |= !cf->card_allow_unavailable && strcmp(optarg, "refuse") != 0;
+			break;
 		case O_FRAME:
 			if (cf->n_frames == QUALIFY_FRAMES_MAX)
 				bad = 1;

@@ -38,6 +38,7 @@ static void usage(FILE *out)
 		"  card: 5 no card, 6 PIN blocked, 7 certificate invalid, 8 card front misread;\n"
 		"  face: 1 not the same person, 9 no usable face or unreadable image;\n"
 		"  qualify: 10 no online answer (申立書 or staff guidance);\n"
+		"  card verify: 11 the card is not proven genuine;\n"
 		"  log verify: 1 tampered, 2 no log at the path\n");
 }
 

@@ -23,6 +23,14 @@ enum card_cert_status {
 	CARD_CERT_REVOKED,
 };
 
+/* What is wrong with the card's 券面AP signatures (card_emul.h). */
+enum card_auth {
+	CARD_AUTH_GENUINE,
+	CARD_AUTH_FORGED_PHOTO,		/* photo changed after signing */
+	CARD_AUTH_CLONE,		/* files copied, the chip's key absent */
+	CARD_AUTH_UNKNOWN_CA,		/* signed under a CA nobody trusts */
+};
+
 /* 照合番号B (and the other 14-digit keys) tries of a fresh card. */
 #define CARD_COLLATION_TRIES	10
 
@@ -46,6 +54,7 @@ struct card_profile {
 					 * reads); NULL: the face source's */
 	const char *path;		/* profile file, NULL for built-ins */
 	unsigned collation_spent;	/* 照合番号B tries already used (of 10) */
+	enum card_auth auth;
 };
 
 /*

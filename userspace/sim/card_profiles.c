@@ -6,7 +6,9 @@
 #include "card_profile_file.h"
 
 /* Chip contents (PIN, holder, photo): the built-in defaults. */
-#define CHIP_DEFAULTS NULL, NULL, NULL, 0, NULL, NULL, 0
+#define CHIP_DEFAULTS NULL, NULL, NULL, 0, NULL, NULL, 0, CARD_AUTH_GENUINE
+/* The same chip whose 券面AP does not verify in one way. */
+#define CHIP_AUTH(a) NULL, NULL, NULL, 0, NULL, NULL, 0, a
 #define FRONT(b, e, c) { .birth_date = b, .expiry_year = e, .security_code = c }
 
 /* String literals one byte longer than the fields: the NUL is dropped. */
@@ -38,6 +40,15 @@ static const struct card_profile profiles[] = {
 	{ "yank", "card pulled out while its face is read",
 	  FRONT("19770615", "2032", "9090"), true, 3, CARD_CERT_VALID, true,
 	  false, 0, true, CHIP_DEFAULTS },
+	{ "forged-photo", "券面 photo replaced after issue: DF28 does not verify",
+	  FRONT("19880314", "2036", "6021"), true, 3, CARD_CERT_VALID, true,
+	  false, 0, false, CHIP_AUTH(CARD_AUTH_FORGED_PHOTO) },
+	{ "clone", "files copied to another chip: the challenge fails",
+	  FRONT("19750829", "2034", "3398"), true, 3, CARD_CERT_VALID, true,
+	  false, 0, false, CHIP_AUTH(CARD_AUTH_CLONE) },
+	{ "unknown-ca", "券面AP certified by a CA that is not configured",
+	  FRONT("19930402", "2035", "7754"), true, 3, CARD_CERT_VALID, true,
+	  false, 0, false, CHIP_AUTH(CARD_AUTH_UNKNOWN_CA) },
 };
 
 const struct card_profile *card_profile_get(const char *name, char *err,

@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "card/card_cvca.h"
 #include "ccid_card.h"
 #include "face/face_image.h"
 #include "face/face_jp2.h"
@@ -120,8 +121,13 @@ static X509_CRL *make_crl(EVP_PKEY *ca_key, X509 *ca)
 	return crl;
 }
 
-/* ca.pem and crl.pem for hosts; the directory is made if needed. */
-static void publish(X509 *ca, X509_CRL *crl)
+/* The CV test CA's 証明者鍵ID: 9 for "no real authority". */
+static const uint8_t cv_ca_id[MNCR_CVC_KEY_ID_LEN] = {
+	'9', '0', '0', '0', '0', '2', '3', 0x08, 0x05, '0', '0', '1', 0, 0, 0, 0
+};
+
+/* ca.pem and crl.pem for hosts, and cv-ca/; the directory is made if needed. */
+static void publish(X509 *ca, X509_CRL *crl, EVP_PKEY *cv_ca)
 {
 	const char *dir = getenv(CCID_PKI_DIR_ENV);
 	char path[4096];
@@ -144,7 +150,13 @@ static void publish(X509 *ca, X509_CRL *crl)
 		sim_log("ccid: cannot write %s", path);
 		return;
 	}
-	sim_log("ccid: test CA and CRL in %s", dir);
+	snprintf(path, sizeof(path), "%s/cv-ca", dir);
+	mkdir(path, 0755);
+	if (mncr_cvca_write(path, cv_ca_id, cv_ca)) {
+		sim_log("ccid: cannot write the CV CA key into %s", path);
+		return;
+	}
+	sim_log("ccid: test CA, CRL and CV CA key (cv-ca/) in %s", dir);
 }
 
 int ccid_photo_make(const char *path, uint8_t **jp2, size_t *len)
@@ -196,7 +208,11 @@ int ccid_pki_make(struct ccid_pki *pki)
 	/* The CA on P-256: quick to make; the card key is RSA-2048 as on cards. */
 	pki->ca_key = EVP_EC_gen("P-256");
 	pki->key = EVP_RSA_gen(2048);
-	if (pki->ca_key && pki->key) {
+	/* CV keys are RSA-2048 by their format. */
+	pki->cv.ca_key = EVP_RSA_gen(2048);
+	pki->cv.ap_key = EVP_RSA_gen(2048);
+	memcpy(pki->cv.ca_id, cv_ca_id, sizeof(cv_ca_id));
+	if (pki->ca_key && pki->key && pki->cv.ca_key && pki->cv.ap_key) {
 		ca = make_cert(pki->ca_key, pki->ca_key, NULL, 1,
 			       "mncr sim JPKI CA", -2 * 3650 * DAY, 3650 * DAY);
 		valid = ca ? make_cert(pki->key, pki->ca_key, ca, SERIAL_VALID,
@@ -210,7 +226,7 @@ int ccid_pki_make(struct ccid_pki *pki)
 	}
 	if (crl && !to_der(ca, &pki->ca) && !to_der(valid, &pki->valid) &&
 	    !to_der(expired, &pki->expired) && !to_der(revoked, &pki->revoked)) {
-		publish(ca, crl);
+		publish(ca, crl, pki->cv.ca_key);
 		r = 0;
 	}
 	X509_free(ca);
@@ -234,6 +250,8 @@ void ccid_pki_free(struct ccid_pki *pki)
 {
 	EVP_PKEY_free(pki->key);
 	EVP_PKEY_free(pki->ca_key);
+	EVP_PKEY_free(pki->cv.ca_key);
+	EVP_PKEY_free(pki->cv.ap_key);
 	OPENSSL_free(pki->ca.der);
 	OPENSSL_free(pki->valid.der);
 	OPENSSL_free(pki->expired.der);
@@ -311,6 +329,12 @@ struct mncr_card_emul *ccid_card_new(const struct ccid_pki *pki,
 		p.photo_len = pki->photo_len;
 	}
 	p.extended = true;	/* the reader does extended APDUs, so may the card */
+	p.cv = &pki->cv;
+	p.face_key = pki->key;
+	p.auth = profile->auth == CARD_AUTH_FORGED_PHOTO ? MNCR_EMUL_AUTH_FORGED_PHOTO :
+		 profile->auth == CARD_AUTH_CLONE ? MNCR_EMUL_AUTH_CLONE :
+		 profile->auth == CARD_AUTH_UNKNOWN_CA ? MNCR_EMUL_AUTH_UNKNOWN_CA :
+		 MNCR_EMUL_AUTH_GENUINE;
 	r = mncr_card_emul_new(&p, &e);
 	free(photo);
 	if (r) {

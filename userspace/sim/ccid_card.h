@@ -6,7 +6,9 @@
  * so hosts read real DER and can check it: "expired" is past its
  * notAfter, "revoked" is on the CA's CRL. The CA certificate and CRL are
  * written to $MNCR_SIM_PKI_DIR (default /run/mncr-sim/pki) as ca.pem and
- * crl.pem for hosts to trust. The DF27 photo is a greyscale JPEG 2000
+ * crl.pem for hosts to trust. The 券面AP is signed under a CV test CA made
+ * the same way (RSA-2048), whose public key goes to cv-ca/ there in the
+ * format of mncr card verify --ca-keys (card_cvca.h). The DF27 photo is a greyscale JPEG 2000
  * made from the face source's card photo. No real card data, no real CA.
  */
 #ifndef MNCR_SIM_CCID_CARD_H
@@ -34,6 +36,7 @@ struct ccid_der {
 /* Keys, certificates and photo shared by every card of a run. */
 struct ccid_pki {
 	EVP_PKEY *ca_key, *key;
+	struct mncr_card_emul_cv cv;	/* the 券面AP's CV CA and AP keys */
 	struct ccid_der ca, valid, expired, revoked;
 	uint8_t *photo;			/* JP2, NULL: the emulator's placeholder */
 	size_t photo_len;

@@ -73,6 +73,7 @@ struct mncr_qualify {
 	struct mncr_apdu_io io;		/* counting wrapper around the link */
 	uint64_t apdu_bytes, apdu_count, apdu_bytes_verified;
 	struct mncr_face_attempt *face;
+	struct mncr_cvca_set *ca;	/* loaded with the face attempt */
 	struct timespec t_card, t_verified;	/* CLOCK_MONOTONIC */
 	struct mncr_flow_session *session;
 	char claim_json[CLAIM_PATH_MAX], claim_pdf[CLAIM_PATH_MAX];
@@ -95,6 +96,7 @@ void mncr_qualify_config_init(struct mncr_qualify_config *cfg)
 		.claim_dir = ".",
 		.models = "/usr/local/share/mncr/models",
 		.institution = "1312345678",
+		.card_ca_keys = "/etc/mncr/cv-ca",
 	};
 }
 
@@ -282,11 +284,35 @@ static int face_card_present(void *ctx)
 	return stopped(q) ? -ECANCELED : card_present(q);
 }
 
+/* The CV CA keys; none loaded is an empty set: every card unknown_ca. */
+static void load_ca_keys(struct mncr_qualify *q)
+{
+	char why[256] = "";
+	int r = mncr_cvca_load(q->c.card_ca_keys ? q->c.card_ca_keys :
+			       "/etc/mncr/cv-ca", &q->ca, why, sizeof(why));
+
+	if (r) {
+		mncr_qualify_say(q, "card authenticity: %s: no card can be verified", why);
+		q->ca = mncr_cvca_new();
+	}
+}
+
+/* The audit log's card_verdict after CARD_UNVERIFIED. */
+static const char *hook_card_verdict(void *ctx)
+{
+	struct mncr_qualify *q = ctx;
+	const struct mncr_face_attempt_status *st =
+		q->face ? mncr_face_attempt_status(q->face) : NULL;
+
+	return st && st->card_verdict >= 0 ?
+	       mncr_card_auth_verdict_name(st->card_verdict) : NULL;
+}
+
 static int hook_face(void *ctx, unsigned int attempt,
 		     enum mncr_flow_face_result *res)
 {
 	struct mncr_qualify *q = ctx;
-	const struct mncr_face_attempt_opts o = {
+	struct mncr_face_attempt_opts o = {
 		.models = q->c.models,
 		.face_frames = q->c.face_frames,
 		.liveness_frames = q->c.liveness_frames,
@@ -295,6 +321,7 @@ static int hook_face(void *ctx, unsigned int attempt,
 		.pictures = q->c.frames,
 		.n_pictures = q->c.n_frames,
 		.io = &q->io,
+		.allow_unavailable = q->c.card_allow_unavailable,
 		.card_present = face_card_present,
 		.say = face_say,
 		.ctx = q,
@@ -307,6 +334,9 @@ static int hook_face(void *ctx, unsigned int attempt,
 		return card_present(q);
 	}
 	/* Made on the first attempt: the models load lazily. */
+	if (!q->face && !q->ca)
+		load_ca_keys(q);
+	o.ca = q->ca;
 	ret = q->face ? 0 : mncr_face_attempt_new(&o, &q->face);
 	if (ret < 0)
 		return ret;
@@ -722,6 +752,7 @@ static int run_session(struct mncr_qualify *q, struct mncr_qualify_outcome *o)
 		.card_kind = hook_card_kind,
 		.reader_mode = hook_reader_mode,
 		.face_attempt = hook_face,
+		.card_verdict = hook_card_verdict,
 		.pin_entry = hook_pin_entry,
 		.pin_verify = hook_pin_verify,
 		.choose = hook_choose,
@@ -796,6 +827,8 @@ int mncr_qualify_run(struct mncr_qualify *q, struct mncr_device *dev,
 	o.err = ret;
 	card_close(q);
 	mncr_face_attempt_free(q->face);
+	mncr_cvca_free(q->ca);
+	q->ca = NULL;
 	mncr_flow_elig_clear(&q->elig);
 	/* The next run starts afresh, but for a cancel not taken yet. */
 	q->face = NULL;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "card/apdu.h"
+#include "card/card_authenticity.h"
 #include "card/card_collation.h"
 #include "card/card_visual_ap.h"
 
@@ -24,5 +25,20 @@ int mncr_card_photo_read(const struct mncr_apdu_io *io,
 			 const struct mncr_card_front *front,
 			 struct mncr_visual_front *vf, bool *opened,
 			 int *tries_left);
+
+/*
+ * As mncr_card_photo_read(), then whether the record is genuine and the
+ * chip the one it was issued on (mncr_card_authenticity() over the record
+ * just read): *verdict and why. Returns as mncr_card_photo_read(), or the
+ * check's -errno (the card went away); vf is then empty. A photo whose
+ * verdict is not AUTHENTIC must not be used as the holder's.
+ */
+int mncr_card_photo_read_checked(const struct mncr_apdu_io *io,
+				 const struct mncr_card_front *front,
+				 const struct mncr_cvca_set *ca,
+				 struct mncr_visual_front *vf, bool *opened,
+				 int *tries_left,
+				 enum mncr_card_auth_verdict *verdict,
+				 char *why, size_t why_len);
 
 #endif

@@ -53,6 +53,15 @@ int mncr_visual_ap_parse(const uint8_t *buf, size_t n,
 	return 0;
 }
 
+int mncr_visual_ap_read_raw(const struct mncr_apdu_io *io, uint8_t **obj,
+			    size_t *len)
+{
+	int ret = mncr_apdu_select_fid(io, MNCR_VISUAL_EF_FRONT);
+
+	return ret ? ret : mncr_apdu_read_tlv_ef(io, MNCR_TAG_FRONT,
+						 MNCR_VISUAL_FRONT_MAX, obj, len);
+}
+
 int mncr_visual_ap_read(const struct mncr_apdu_io *io,
 			struct mncr_visual_front *out)
 {
@@ -63,10 +72,7 @@ int mncr_visual_ap_read(const struct mncr_apdu_io *io,
 	if (!out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	ret = mncr_apdu_select_fid(io, MNCR_VISUAL_EF_FRONT);
-	if (!ret)
-		ret = mncr_apdu_read_tlv_ef(io, MNCR_TAG_FRONT,
-					    MNCR_VISUAL_FRONT_MAX, &obj, &len);
+	ret = mncr_visual_ap_read_raw(io, &obj, &len);
 	if (ret)
 		return ret;
 	ret = mncr_visual_ap_parse(obj, len, out);

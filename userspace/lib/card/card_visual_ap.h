@@ -39,6 +39,13 @@ int mncr_visual_ap_select(const struct mncr_apdu_io *io);
 int mncr_visual_ap_read(const struct mncr_apdu_io *io,
 			struct mncr_visual_front *out);
 
+/*
+ * EF 0002 as stored, from its tag (mncr_apdu_read_tlv_ef()): *obj is
+ * malloc'd, free it with mncr_apdu_free_secret(). For its signature.
+ */
+int mncr_visual_ap_read_raw(const struct mncr_apdu_io *io, uint8_t **obj,
+			    size_t *len);
+
 /* Parses the contents of EF 0002; -EBADMSG if a field is missing or bad. */
 int mncr_visual_ap_parse(const uint8_t *buf, size_t n,
 			 struct mncr_visual_front *out);

@@ -68,6 +68,14 @@ static uint16_t do_select(struct mncr_card_emul *e, const struct mncr_apdu *c)
 
 	if (c->p2 != 0x0C && c->p2 != 0x00)
 		return MNCR_SW_WRONG_P1P2;
+	/* The MF: no data, or its id 3F00. No DF selected, keys forgotten. */
+	if (c->p1 == 0x00 && (!c->lc || (c->lc == 2 && c->data[0] == 0x3F &&
+					  !c->data[1]))) {
+		clear_verified(e);
+		e->cur_df = -1;
+		e->cur_file = -1;
+		return MNCR_SW_OK;
+	}
 	if (c->p1 == 0x04) {
 		for (int d = 0; d < EMUL_DFS; d++) {
 			if (c->lc != MNCR_CARD_AID_LEN || !e->dfs[d].aid ||
@@ -119,7 +127,8 @@ static uint16_t do_read_binary(struct mncr_card_emul *e,
 		return (uint16_t)(0x6C00 | n);
 	memcpy(e->out, f->data + off, n);
 	*len = n;
-	return n < c->le ? MNCR_SW_EOF : MNCR_SW_OK;
+	/* Real cards give what there is with 9000; some readers saw 6282. */
+	return n < c->le && e->eof_6282 ? MNCR_SW_EOF : MNCR_SW_OK;
 }
 
 static uint16_t blocked_sw(const struct mncr_card_emul *e)
@@ -135,10 +144,12 @@ static uint16_t do_verify(struct mncr_card_emul *e, const struct mncr_apdu *c)
 		return MNCR_SW_WRONG_P1P2;
 	if (!k || k->kind != EMUL_PIN)
 		return MNCR_SW_REF_NOT_FOUND;
+	/* Asked for its status, a blocked or never-set key says 0 tries. */
 	if (!k->set || !k->tries)
-		return blocked_sw(e);
+		return c->lc ? blocked_sw(e) : 0x63C0;
 	if (!c->lc)	/* status only: spends nothing */
-		return k->verified ? MNCR_SW_OK : (uint16_t)(0x63C0 | k->tries);
+		return k->verified && !e->status_63cx ? MNCR_SW_OK :
+		       (uint16_t)(0x63C0 | k->tries);
 	if (c->lc == k->secret_len &&
 	    !CRYPTO_memcmp(c->data, k->secret, k->secret_len)) {
 		k->tries = k->max;
@@ -150,6 +161,36 @@ static uint16_t do_verify(struct mncr_card_emul *e, const struct mncr_apdu *c)
 	return (uint16_t)(0x63C0 | k->tries);
 }
 
+/* 80 2A 00 00: the 券面AP's default key, no credential (a challenge). */
+static uint16_t sign_default(struct mncr_card_emul *e, const struct mncr_apdu *c,
+			     size_t *len)
+{
+	struct emul_df *df = cur_df(e);
+
+	if (!df || df->aid != mncr_card_aid_visual || !e->face_signer)
+		return MNCR_SW_REF_NOT_FOUND;
+	if (!c->lc || c->lc > 245)
+		return MNCR_SW_WRONG_LENGTH;
+	return emul_cv_sign_raw(e->face_signer, c->data, c->lc, e->out, len) ?
+	       MNCR_SW_NO_DIAG : MNCR_SW_OK;
+}
+
+/* GET DATA: the MF's CV certificates, only while no DF is selected. */
+static uint16_t do_get_data(struct mncr_card_emul *e, const struct mncr_apdu *c,
+			    size_t *len)
+{
+	uint16_t tag = (uint16_t)(c->p1 << 8 | c->p2);
+	int i = tag == 0x00F8 ? 0 : tag == 0x7F21 ? 1 : -1;
+
+	if (c->lc)
+		return MNCR_SW_WRONG_LENGTH;
+	if (e->cur_df >= 0 || i < 0 || !e->mf_do[i])
+		return MNCR_SW_REF_NOT_FOUND;
+	memcpy(e->out, e->mf_do[i], e->mf_do_len[i]);
+	*len = e->mf_do_len[i];
+	return MNCR_SW_OK;
+}
+
 static uint16_t do_sign(struct mncr_card_emul *e, const struct mncr_apdu *c,
 			size_t *len)
 {
@@ -158,8 +199,10 @@ static uint16_t do_sign(struct mncr_card_emul *e, const struct mncr_apdu *c,
 	size_t n = sizeof(e->out);
 	uint16_t sw = MNCR_SW_NO_DIAG;
 
-	if (c->p1 != 0x00 || c->p2 != 0x80)
-		return MNCR_SW_WRONG_P1P2;	/* only the documented scheme */
+	if (c->p1 != 0x00 || (c->p2 != 0x80 && c->p2 != 0x00))
+		return MNCR_SW_WRONG_P1P2;	/* only the documented schemes */
+	if (c->p2 == 0x00)
+		return sign_default(e, c, len);
 	if (!k)
 		return MNCR_SW_NO_EF;
 	if (k->kind != EMUL_PKEY)
@@ -216,6 +259,8 @@ static uint16_t dispatch(struct mncr_card_emul *e, const struct mncr_apdu *c,
 		return do_verify(e, c);
 	case 0xC0:
 		return do_get_response(e, c, len);
+	case 0xCA:
+		return do_get_data(e, c, len);
 	default:
 		return MNCR_SW_INS;
 	}
@@ -242,7 +287,9 @@ int mncr_card_emul_transmit(void *emul, const uint8_t *cmd, size_t n,
 		OPENSSL_cleanse(e->pending, e->pending_len);
 		e->pending_len = e->pending_off = 0;
 	}
-	if (e->chain && len && cmd[1] != 0xC0) {
+	/* GET DATA beyond a short Le (a CVC is 563 bytes): the rest via 61xx. */
+	if (len && cmd[1] != 0xC0 &&
+	    (e->chain || (cmd[1] == 0xCA && !c.extended && len > c.le))) {
 		memcpy(e->pending, e->out, len);
 		e->pending_len = len;
 		e->pending_off = 0;

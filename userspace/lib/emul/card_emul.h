@@ -6,9 +6,17 @@
  * a real RSA-2048 key. The unit tests run the card code against it through
  * mncr_card_emul_transmit(); the reader simulator serves it over CCID.
  *
- * Where the real card is not publicly documented it follows
- * Documentation/card.rst: blocked keys answer 6984 (6983 on request),
- * READ BINARY past the end answers 6282 with the bytes there are.
+ * Where it differs from a naive card it answers as real-card traces do
+ * (Documentation/card.rst): a VERIFY with data on a blocked or never-set
+ * key answers 6984 (6983 on request) but an empty VERIFY 63C0; READ
+ * BINARY with Le past the end gives the bytes there are with 9000 (6282
+ * on request).
+ *
+ * The 券面AP is signed as issued cards are: a CV CA (the caller's key)
+ * certifies an intermediate in the MF's GET DATA 00F8, which certifies
+ * the AP's key in EF 0004 (7F21 carries one more, for the MF); the AP's
+ * key signs the 券面 record (DF28) with the card's own key in DF24, which
+ * answers COMPUTE DIGITAL SIGNATURE 80 2A 00 00 without a credential.
  */
 #ifndef MNCR_CARD_EMUL_H
 #define MNCR_CARD_EMUL_H
@@ -18,6 +26,7 @@
 #include <stdint.h>
 #include <openssl/evp.h>
 
+#include "card/card_cvc.h"
 #include "card/card_ids.h"
 
 #define MNCR_CARD_EMUL_SECRET_MAX	16
@@ -27,6 +36,21 @@ struct mncr_card_emul_pin {
 	const char *secret;	/* ASCII, NUL-terminated */
 	uint8_t tries;		/* left at power-on */
 	uint8_t max;		/* restored on a good VERIFY */
+};
+
+/* The 券面AP's signing PKI: keys referenced while the emulator lives. */
+struct mncr_card_emul_cv {
+	EVP_PKEY *ca_key;		/* the CV CA: signs GET DATA 00F8 */
+	uint8_t ca_id[MNCR_CVC_KEY_ID_LEN];	/* its 証明者鍵ID */
+	EVP_PKEY *ap_key;		/* intermediate and AP key: signs EF 0004, 7F21, DF28 */
+};
+
+/* What is wrong with a card's 券面AP, for the verifier's tests. */
+enum mncr_card_emul_auth {
+	MNCR_EMUL_AUTH_GENUINE,
+	MNCR_EMUL_AUTH_FORGED_PHOTO,	/* DF27 changed after DF28 was made */
+	MNCR_EMUL_AUTH_CLONE,		/* files copied: another key answers */
+	MNCR_EMUL_AUTH_UNKNOWN_CA,	/* chain to a CA nobody configured */
 };
 
 struct mncr_card_emul_profile {
@@ -66,14 +90,25 @@ struct mncr_card_emul_profile {
 	bool wrong_le_6c;	/* READ BINARY with Le past the end: 6Cxx */
 	bool extended;		/* accepts extended-length APDUs */
 	bool blocked_6983;	/* blocked keys answer 6983, not 6984 */
+	bool eof_6282;		/* READ BINARY past the end: 6282, not 9000 */
+	bool status_63cx;	/* empty VERIFY after a good one: 63Cx, not 9000 */
+
+	/*
+	 * 券面AP authenticity. cv NULL: no EF 0004, no GET DATA objects, and
+	 * made-up DF24/DF28 bytes (a card that gives nothing to check).
+	 */
+	const struct mncr_card_emul_cv *cv;
+	EVP_PKEY *face_key;		/* the card's own key (DF24); required with cv */
+	enum mncr_card_emul_auth auth;
 };
 
 struct mncr_card_emul;
 
 /*
  * Fills p for one of the named cards: "pin", "pinless", "blocked",
- * "expired", "revoked", "nosign" (see Documentation/card.rst). Certificates
- * and keys stay NULL: the caller sets them where auth_issued/sign_issued.
+ * "expired", "revoked", "nosign", "forged-photo", "clone", "unknown-ca"
+ * (see Documentation/card.rst). Certificates and keys stay NULL: the
+ * caller sets them where auth_issued/sign_issued, and cv and face_key.
  * -ENOENT for an unknown name.
  */
 int mncr_card_emul_preset(struct mncr_card_emul_profile *p, const char *name);

@@ -2,6 +2,7 @@
 /* The emulator's card: files and keys built from a profile, and presets. */
 #include "emul/card_emul_int.h"
 #include "card/card_collation.h"
+#include "card/card_face_record.h"
 #include "card/card_jpki.h"
 #include "util/tlv.h"
 
@@ -223,25 +224,102 @@ static int build_text(struct emul_df *df, const struct mncr_card_emul_profile *p
 	return ret;
 }
 
-static int build_visual(struct emul_df *df,
+/* Test key ids, 7 digits 08 05 3 digits and padding as on cards. */
+#define KEY_ID(d) { '9', '1', '0', '0', '0', '2', d, 0x08, 0x05, '0', '0', '1', 0, 0, 0, 0 }
+static const uint8_t mid_id[MNCR_CVC_KEY_ID_LEN] = KEY_ID('0');
+static const uint8_t ap_id[MNCR_CVC_KEY_ID_LEN] = KEY_ID('3');
+static const uint8_t mf_id[MNCR_CVC_KEY_ID_LEN] = KEY_ID('9');
+static const uint8_t foreign_id[MNCR_CVC_KEY_ID_LEN] = KEY_ID('7');
+
+/*
+ * DF28 over the record as built (DF28 still zero), or for a forged photo
+ * over the record with another photo: what the card holds is not what
+ * was signed.
+ */
+static int sign_record(struct emul_file *f, const struct mncr_card_emul_profile *p)
+{
+	uint8_t di[MNCR_FACE_RECORD_DI_LEN], *copy = NULL;
+	struct mncr_face_record rec;
+	size_t sig_off, n;
+	int ret = mncr_face_record_parse(f->data, f->len, &rec);
+
+	if (ret)
+		return -EINVAL;
+	sig_off = (size_t)(rec.sig - f->data);
+	if (p->auth == MNCR_EMUL_AUTH_FORGED_PHOTO) {
+		copy = malloc(f->len);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, f->data, f->len);
+		copy[rec.photo - f->data + rec.photo_len / 2] ^= 0x01;
+		ret = mncr_face_record_parse(copy, f->len, &rec);
+	}
+	if (!ret)
+		ret = mncr_face_record_digest_info(&rec, di);
+	if (!ret)
+		ret = emul_cv_sign_raw(p->cv->ap_key, di, sizeof(di),
+				       f->data + sig_off, &n);
+	free(copy);
+	return ret;
+}
+
+/* EF 0004 and the MF's GET DATA objects. */
+static int build_cv(struct mncr_card_emul *e, struct emul_df *df,
+		    const struct mncr_card_emul_profile *p, uint8_t *buf)
+{
+	const struct mncr_card_emul_cv *cv = p->cv;
+	bool foreign = p->auth == MNCR_EMUL_AUTH_UNKNOWN_CA;
+	size_t len;
+	int ret;
+
+	ret = emul_cv_cert(cv->ap_key, mid_id, ap_id, cv->ap_key, true, buf,
+			   EMUL_CV_CERT_MAX, &len);
+	if (!ret)
+		ret = add_data(df, 0x0004, buf, len, 0, 0);
+	/* The unknown CA's intermediate is self-issued under a foreign id. */
+	if (!ret)
+		ret = emul_cv_cert(foreign ? cv->ap_key : cv->ca_key,
+				   foreign ? foreign_id : cv->ca_id, mid_id,
+				   cv->ap_key, false, buf, EMUL_CV_CERT_MAX, &len);
+	for (int i = 0; !ret && i < 2; i++) {
+		if (i == 1)
+			ret = emul_cv_cert(cv->ap_key, mid_id, mf_id, p->face_key,
+					   false, buf, EMUL_CV_CERT_MAX, &len);
+		e->mf_do[i] = ret ? NULL : malloc(len);
+		if (!ret && !e->mf_do[i])
+			ret = -ENOMEM;
+		if (!ret) {
+			memcpy(e->mf_do[i], buf, len);
+			e->mf_do_len[i] = len;
+		}
+	}
+	return ret;
+}
+
+static int build_visual(struct mncr_card_emul *e, struct emul_df *df,
 			const struct mncr_card_emul_profile *p,
 			const char *coll_b, const char *birth_key, uint8_t *buf)
 {
-	uint8_t zero_offsets[18] = { 0 }, sig[256], pub[270];
+	uint8_t zero_offsets[18] = { 0 }, sig[256], pub[EMUL_CV_PUBKEY_LEN + 5];
 	struct mncr_tlv_writer w;
-	size_t m;
+	size_t m, pub_len = sizeof(pub);
 	int ret;
 
-	/* Card key and signature are not modelled: fixed made-up bytes. */
-	memset(sig, 0x5A, sizeof(sig));
+	/* Without a PKI: fixed made-up bytes where key and signature go. */
+	memset(sig, p->cv ? 0x00 : 0x5A, sizeof(sig));
 	memset(pub, 0xA5, sizeof(pub));
+	if (p->cv) {
+		pub_len = EMUL_CV_PUBKEY_LEN;
+		if (emul_cv_pubkey(p->face_key, pub))
+			return -EINVAL;
+	}
 	df->aid = mncr_card_aid_visual;
 	mncr_tlv_writer_init(&w, buf, FILE_MAX);
 	m = mncr_tlv_begin(&w, MNCR_TAG_FRONT);
 	mncr_tlv_put(&w, 0xDF21, zero_offsets, sizeof(zero_offsets));
 	mncr_tlv_put(&w, 0xDF22, p->birth_date, sizeof(p->birth_date));
 	mncr_tlv_put(&w, 0xDF23, &p->sex, 1);
-	mncr_tlv_put(&w, 0xDF24, pub, sizeof(pub));
+	mncr_tlv_put(&w, 0xDF24, pub, pub_len);
 	mncr_tlv_put(&w, 0xDF25, placeholder_image, sizeof(placeholder_image));
 	mncr_tlv_put(&w, 0xDF26, placeholder_image, sizeof(placeholder_image));
 	if (p->photo)
@@ -255,6 +333,10 @@ static int build_visual(struct emul_df *df,
 	mncr_tlv_end(&w, m);
 	ret = finish_file(df, MNCR_VISUAL_EF_FRONT, &w, 0, 0xFF,
 			  MNCR_VISUAL_COLLATION_B, MNCR_VISUAL_COLLATION_A);
+	if (!ret && p->cv)
+		ret = sign_record(&df->files[df->n_files - 1], p);
+	if (!ret && p->cv)
+		ret = build_cv(e, df, p, buf);
 	if (!ret)
 		ret = add_pin(df, MNCR_VISUAL_BIRTH_KEY, birth_key,
 			      MNCR_CARD_BIRTH_KEY_LEN, p->collation_tries,
@@ -279,6 +361,8 @@ static bool profile_ok(const struct mncr_card_emul_profile *p)
 		return false;
 	if (p->sign_issued && (!p->sign_cert || !p->sign_cert_len ||
 			       !p->sign_key))
+		return false;
+	if (p->cv && (!p->cv->ca_key || !p->cv->ap_key || !p->face_key))
 		return false;
 	return !p->photo || p->photo_len;
 }
@@ -308,7 +392,7 @@ static int build(struct mncr_card_emul *e, const struct mncr_card_emul_profile *
 	if (!ret)
 		ret = build_text(&e->dfs[1], p, coll_b, buf);
 	if (!ret)
-		ret = build_visual(&e->dfs[2], p, coll_b, birth_key, buf);
+		ret = build_visual(e, &e->dfs[2], p, coll_b, birth_key, buf);
 	mncr_apdu_free_secret(buf, FILE_MAX);
 	OPENSSL_cleanse(coll_b, sizeof(coll_b));
 	OPENSSL_cleanse(birth_key, sizeof(birth_key));
@@ -331,8 +415,19 @@ int mncr_card_emul_new(const struct mncr_card_emul_profile *p,
 	e->wrong_le_6c = p->wrong_le_6c;
 	e->extended = p->extended;
 	e->blocked_6983 = p->blocked_6983;
+	e->eof_6282 = p->eof_6282;
+	e->status_63cx = p->status_63cx;
 	mncr_card_emul_reset(e);
 	ret = build(e, p);
+	if (!ret && p->cv) {
+		/* A clone has the files but not the key: another one answers. */
+		e->face_signer = p->auth == MNCR_EMUL_AUTH_CLONE ? p->cv->ca_key :
+								  p->face_key;
+		if (!EVP_PKEY_up_ref(e->face_signer)) {
+			e->face_signer = NULL;
+			ret = -EINVAL;
+		}
+	}
 	if (ret) {
 		mncr_card_emul_free(e);
 		return ret;
@@ -353,6 +448,9 @@ void mncr_card_emul_free(struct mncr_card_emul *e)
 			EVP_PKEY_free(f->pkey);
 		}
 	}
+	for (size_t i = 0; i < 2; i++)
+		free(e->mf_do[i]);
+	EVP_PKEY_free(e->face_signer);
 	OPENSSL_cleanse(e, sizeof(*e));
 	free(e);
 }
@@ -364,13 +462,20 @@ static const struct preset {
 	bool pins;		/* PINs set (not a 顔認証 card) */
 	bool sign;		/* 署名用 certificate issued */
 	uint8_t auth_tries;
+	enum mncr_card_emul_auth auth;
 } presets[] = {
-	{ "pin", "19800217" "20350217" "2285", true, true, 3 },
-	{ "pinless", "19420623" "20310623" "7316", false, false, 0 },
-	{ "blocked", "19721105" "20331105" "4820", true, true, 0 },
-	{ "expired", "19660330" "20210330" "1957", true, true, 3 },
-	{ "revoked", "19910712" "20340712" "6603", true, true, 3 },
-	{ "nosign", "20150924" "20300924" "3141", true, false, 3 },
+	{ "pin", "19800217" "20350217" "2285", true, true, 3, MNCR_EMUL_AUTH_GENUINE },
+	{ "pinless", "19420623" "20310623" "7316", false, false, 0, MNCR_EMUL_AUTH_GENUINE },
+	{ "blocked", "19721105" "20331105" "4820", true, true, 0, MNCR_EMUL_AUTH_GENUINE },
+	{ "expired", "19660330" "20210330" "1957", true, true, 3, MNCR_EMUL_AUTH_GENUINE },
+	{ "revoked", "19910712" "20340712" "6603", true, true, 3, MNCR_EMUL_AUTH_GENUINE },
+	{ "nosign", "20150924" "20300924" "3141", true, false, 3, MNCR_EMUL_AUTH_GENUINE },
+	{ "forged-photo", "19880314" "20360314" "6021", true, true, 3,
+	  MNCR_EMUL_AUTH_FORGED_PHOTO },
+	{ "clone", "19750829" "20340829" "3398", true, true, 3,
+	  MNCR_EMUL_AUTH_CLONE },
+	{ "unknown-ca", "19930402" "20350402" "7754", true, true, 3,
+	  MNCR_EMUL_AUTH_UNKNOWN_CA },
 };
 
 int mncr_card_emul_preset(struct mncr_card_emul_profile *p, const char *name)
@@ -401,5 +506,6 @@ int mncr_card_emul_preset(struct mncr_card_emul_profile *p, const char *name)
 		p->sign_pin = (struct mncr_card_emul_pin){ "ABC123", 5, 5 };
 	p->collation_tries = 10;
 	p->collation_max = 10;
+	p->auth = s->auth;
 	return 0;
 }

@@ -74,6 +74,7 @@ int mncr_face_attempt_new(const struct mncr_face_attempt_opts *o,
 		a->o.face_frames = 3;
 	a->pipe = o->pipe;
 	a->st.threshold = MNCR_FACE_THRESHOLD_FMR_1E3;
+	a->st.card_verdict = -1;
 	*out = a;
 	return 0;
 }
@@ -175,6 +176,13 @@ int mncr_face_attempt_set_reference(struct mncr_face_attempt *a,
 	return 0;
 }
 
+/* The card's verdict lets its photo be used (policy for unavailable). */
+static bool card_trusted(const struct mncr_face_attempt *a)
+{
+	return a->st.card_verdict < 0 || a->st.card_verdict == MNCR_CARD_AUTHENTIC ||
+	       (a->st.card_verdict == MNCR_CARD_UNAVAILABLE && a->o.allow_unavailable);
+}
+
 /* The card photo's template, once per session. */
 static void card_reference(struct mncr_face_attempt *a)
 {
@@ -193,8 +201,26 @@ static void card_reference(struct mncr_face_attempt *a)
 		ret = a->o.card_front(a->o.ctx, &front);
 	else
 		ret = mncr_device_card_front(a->o.fd, &front);
-	if (ret == 0)
+	if (ret == 0 && a->o.ca) {
+		enum mncr_card_auth_verdict v = MNCR_CARD_UNAVAILABLE;
+
+		ret = mncr_card_photo_read_checked(a->o.io, &front, a->o.ca, &vf,
+						   NULL, NULL, &v,
+						   a->st.card_why,
+						   sizeof(a->st.card_why));
+		if (ret == 0) {
+			a->st.card_verdict = (int)v;
+			say(a, "card authenticity: %s (%s)",
+			    mncr_card_auth_verdict_name(v), a->st.card_why);
+		}
+		/* Not the holder's photo until proven: not even decoded. */
+		if (ret == 0 && !card_trusted(a)) {
+			snprintf(err, sizeof(err), "the card could not be verified");
+			ret = -EPERM;
+		}
+	} else if (ret == 0) {
 		ret = mncr_card_photo_read(a->o.io, &front, &vf, NULL, NULL);
+	}
 	OPENSSL_cleanse(&front, sizeof(front));
 	if (ret == 0)
 		ret = mncr_face_image_decode(vf.photo, vf.photo_len, &img, err,
@@ -445,6 +471,13 @@ int mncr_face_attempt_run(struct mncr_face_attempt *a, unsigned int attempt,
 	ret = card_present(a);
 	if (ret < 0)
 		return ret;
+	/* A photo not proven the holder's is never matched. */
+	if (!card_trusted(a)) {
+		*res = MNCR_FLOW_FACE_CARD_UNVERIFIED;
+		say(a, "no face attempt: the card could not be verified (%s)",
+		    mncr_card_auth_verdict_name(a->st.card_verdict));
+		return 0;
+	}
 	/* Nothing to compare a face with: no attempt, straight to the choices. */
 	if (!a->st.photo_usable) {
 		*res = MNCR_FLOW_FACE_PHOTO_UNUSABLE;

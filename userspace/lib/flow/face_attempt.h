@@ -31,6 +31,7 @@
 #include <linux/mncr.h>
 
 #include "card/apdu.h"
+#include "card/card_authenticity.h"
 #include "face/face_image.h"
 #include "face/face_pipeline.h"
 #include "flow/flow_state.h"
@@ -63,6 +64,15 @@ struct mncr_face_attempt_opts {
 	/* The card for the photo (read once, on the first attempt). */
 	const struct mncr_apdu_io *io;
 	/*
+	 * CV CA keys: the photo is used only when the card proves genuine
+	 * (card_authenticity.h); any other verdict is CARD_UNVERIFIED and
+	 * no face is matched. NULL: no check (a caller's own photo source,
+	 * tests). allow_unavailable: a card that gives nothing to check
+	 * (verdict unavailable) is used all the same; default refuse.
+	 */
+	const struct mncr_cvca_set *ca;
+	bool allow_unavailable;
+	/*
 	 * Optional: the card front for 照合番号B, from elsewhere than the
 	 * node fd (a card emulator's, in a test or benchmark). 0 or -errno.
 	 */
@@ -84,6 +94,8 @@ struct mncr_face_attempt_status {
 	int32_t threshold;		/* the decision's, once the models are in */
 	int32_t last_score;		/* best score of the last scored attempt */
 	char liveness_why[96];		/* the last liveness decision's reason */
+	int card_verdict;		/* enum mncr_card_auth_verdict, -1 unchecked */
+	char card_why[192];		/* its reason */
 };
 
 struct mncr_face_attempt;
@@ -106,7 +118,7 @@ int mncr_face_attempt_set_reference(struct mncr_face_attempt *a,
  * One attempt (counting from 1): models, the card photo's template once
  * per session, the frames, the decision. 0 with *res, or -errno:
  * -ENOMEDIUM the card was removed, another when the camera or pipeline
- * failed. PHOTO_UNUSABLE takes no frame.
+ * failed. PHOTO_UNUSABLE and CARD_UNVERIFIED take no frame.
  */
 int mncr_face_attempt_run(struct mncr_face_attempt *a, unsigned int attempt,
 			  enum mncr_flow_face_result *res);

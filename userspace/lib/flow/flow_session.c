@@ -251,6 +251,8 @@ static void act(struct mncr_flow_session *s, struct mncr_flow_event *ev)
 	case MNCR_FLOW_DO_FACE:
 		ev->type = MNCR_FLOW_EV_FACE;
 		ret = h->face_attempt(ctx, s->flow.face_failures + 1, &ev->face);
+		if (!ret && ev->face == MNCR_FLOW_FACE_CARD_UNVERIFIED && h->card_verdict)
+			ev->card_verdict = h->card_verdict(ctx);
 		break;
 	case MNCR_FLOW_DO_PIN:
 		do_pin(s, ev);

@@ -90,6 +90,11 @@ struct mncr_flow_hooks {
 	int (*claim_form)(void *ctx, const struct mncr_claim_form *form);
 	/* Returns once the card is out (0 or -ENOMEDIUM both mean out). */
 	int (*wait_removal)(void *ctx);
+	/*
+	 * Optional: after a CARD_UNVERIFIED face result, the card's verdict
+	 * name ("forged", "clone", ...) for the audit log.
+	 */
+	const char *(*card_verdict)(void *ctx);
 	/* Optional: the time (CLOCK_REALTIME when NULL). */
 	int (*now)(void *ctx, struct timespec *ts);
 	/* Optional: a new prompt to render. */

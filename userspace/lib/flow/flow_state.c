@@ -563,15 +563,28 @@ static int on_face(struct mncr_flow *s, const struct mncr_flow_event *ev)
 {
 	static const char *const names[] = {
 		"match", "no_match", "no_face", "liveness_fail", "card_face_unusable",
+		"card_unverified",
 	};
 	static const enum mncr_msg retry_msg[] = {
 		MNCR_MSG_NONE, MNCR_MSG_FACE_NO_MATCH, MNCR_MSG_FACE_NO_FACE,
-		MNCR_MSG_FACE_LIVENESS, MNCR_MSG_NONE,
+		MNCR_MSG_FACE_LIVENESS, MNCR_MSG_NONE, MNCR_MSG_NONE,
 	};
 
 	if ((unsigned int)ev->face >= ARRAY_SIZE(names))
 		return -EINVAL;
 	note_begin(s, "qualify.face");
+	if (ev->face == MNCR_FLOW_FACE_CARD_UNVERIFIED) {
+		/*
+		 * Forged, cloned or from an unknown CA: the photo may be anyone's.
+		 * No face again, no PIN on this chip: staff decide, told why.
+		 */
+		note_add(s, "result", "%s", names[ev->face]);
+		note_add(s, "card_verdict", "%s",
+			 ev->card_verdict ? ev->card_verdict : "unknown");
+		s->face_photo_unusable = true;
+		to_staff(s, MNCR_MSG_CARD_UNVERIFIED);
+		return 0;
+	}
 	if (ev->face == MNCR_FLOW_FACE_PHOTO_UNUSABLE) {
 		/* Nothing to match against: another try could never pass. */
 		note_add(s, "result", "%s", names[ev->face]);

@@ -116,6 +116,7 @@ enum mncr_flow_face_result {
 	MNCR_FLOW_FACE_NO_FACE,
 	MNCR_FLOW_FACE_LIVENESS_FAIL,
 	MNCR_FLOW_FACE_PHOTO_UNUSABLE,	/* no attempt: the card photo has no face */
+	MNCR_FLOW_FACE_CARD_UNVERIFIED,	/* no attempt: the card is not proven genuine */
 };
 
 enum mncr_flow_pin_result {
@@ -198,6 +199,7 @@ struct mncr_flow_event {
 	unsigned int mode;
 	unsigned int choice;
 	enum mncr_flow_face_result face;
+	const char *card_verdict;	/* CARD_UNVERIFIED: "forged", ...; or NULL */
 	enum mncr_flow_pin_result pin;
 	int tries;			/* PIN tries left, -1 unknown */
 	struct mncr_flow_attestation attest;

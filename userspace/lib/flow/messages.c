@@ -41,6 +41,8 @@ static const struct msg_def msgs[MNCR_MSG_COUNT] = {
 		N_("顔認証できませんでした。職員をお呼びください。職員が本人確認を行います。") },
 	[MNCR_MSG_FACE_PHOTO_UNUSABLE] = { "face_photo_unusable",
 		N_("カードの顔写真を読み取れないため、顔認証はできません。") },
+	[MNCR_MSG_CARD_UNVERIFIED] = { "card_unverified",
+		N_("カードの真正性を確認できませんでした（券面の署名またはICチップの確認に失敗）。顔認証は行いません。") },
 
 	[MNCR_MSG_PIN_ENTER] = { "pin_enter",
 		N_("暗証番号（数字4桁）を入力してください。") },

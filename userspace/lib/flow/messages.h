@@ -34,6 +34,7 @@ enum mncr_msg {
 	MNCR_MSG_FACE_FAILED_PIN,
 	MNCR_MSG_FACE_FAILED_STAFF,
 	MNCR_MSG_FACE_PHOTO_UNUSABLE,	/* the card's photo: no face to match */
+	MNCR_MSG_CARD_UNVERIFIED,	/* staff: the card could not be verified */
 
 	/* PIN */
 	MNCR_MSG_PIN_ENTER,

@@ -89,6 +89,7 @@ static int one(const struct mncr_face_pipeline *p, struct mncr_face_pipeline_ws 
 	       struct mncr_face_result *res, struct mncr_face_image *chip,
 	       struct lfw_mfn_record *r, double *t_mfn)
 {
+	struct mncr_face_pipeline_opts o;
 	struct mncr_face_image img;
 	char path[4096], err[256];
 	double t0;
@@ -100,9 +101,12 @@ static int one(const struct mncr_face_pipeline *p, struct mncr_face_pipeline_ws 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (mncr_face_image_load(path, &img, err, sizeof(err)))
 		return 0;
-	ret = mncr_face_pipeline_run(p, ws, &img, NULL, res);
+	/* the landmarks only: the ResNet's embedding is in the main cache */
+	mncr_face_pipeline_opts_default(&o);
+	o.embed = 0;
+	ret = mncr_face_pipeline_run(p, ws, &img, &o, res);
 	if (!ret && res->status == MNCR_FACE_NO_FACE)
-		ret = mncr_face_pipeline_run_box(p, ws, &img, &centre_box, NULL, res);
+		ret = mncr_face_pipeline_run_box(p, ws, &img, &centre_box, &o, res);
 	if (!ret && res->status != MNCR_FACE_NO_FACE &&
 	    res->status != MNCR_FACE_BAD_LANDMARKS) {
 		t0 = now();

@@ -126,3 +126,4 @@ int mncr_face_mfn512_embed(const struct mncr_face_mfn512 *m,
 	}
 	return mncr_face_onnx_net_run(m->net, ws->onnx, ws->input, out);
 }
+

@@ -96,7 +96,6 @@ static void bench_mfn512(const char *dir, const struct mncr_face_image *img,
 		printf("face_pipeline_bench: mfn512 skipped: %s\n", err);
 		goto out;
 	}
-	mncr_face_mfn512_set_impl(m, mncr_face_conv_fastest());
 	mws = mncr_face_mfn512_ws_new(m);
 	if (!ws || !mws || mncr_face_image_alloc(&chip, s, s))
 		goto out;
@@ -105,13 +104,24 @@ static void bench_mfn512(const char *dir, const struct mncr_face_image *img,
 	o.embed = 0;
 	mncr_face_pipeline_run_box(p, ws, img, box, &o, &res);
 	mncr_face_mfn_align(img, res.pts, &chip);
-	for (int i = -3; i < runs; i++) {
-		t0 = now_ms();
-		mncr_face_mfn512_embed(m, mws, chip.px, (size_t)s, e);
-		if (i >= 0)
-			t[i] = now_ms() - t0;
+	for (int impl = MNCR_FACE_CONV_GENERIC; impl <= MNCR_FACE_CONV_AVX512; impl++) {
+		char what[64];
+
+		if (mncr_face_mfn512_set_impl(m, impl))
+			continue;
+		for (int i = -3; i < runs; i++) {
+			t0 = now_ms();
+			mncr_face_mfn512_embed(m, mws, chip.px, (size_t)s, e);
+			if (i >= 0)
+				t[i] = now_ms() - t0;
+		}
+		snprintf(what, sizeof(what), "mfn512: embedding, %s",
+			 mncr_face_conv_impl_name(impl));
+		report(what, t, runs);
 	}
-	report("mfn512: embedding (112x112, one pass)", t, runs);
+	/* the widest kernel (AUTO): face_conv_fastest's ResNet-sized probe
+	 * can pick AVX2 here, 2.5 times slower on this network */
+	mncr_face_mfn512_set_impl(m, MNCR_FACE_CONV_AUTO);
 	for (int i = -3; i < runs; i++) {
 		t0 = now_ms();
 		mncr_face_pipeline_run(p, ws, img, &o, &res);
@@ -120,7 +130,7 @@ static void bench_mfn512(const char *dir, const struct mncr_face_image *img,
 		if (i >= 0)
 			t[i] = now_ms() - t0;
 	}
-	report("mfn512: whole frame (no ResNet)", t, runs);
+	report("mfn512: whole frame (auto kernel, no ResNet)", t, runs);
 out:
 	mncr_face_image_free(&chip);
 	mncr_face_mfn512_ws_free(mws);

@@ -15,18 +15,24 @@ CC ?= cc
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -fstack-protector-strong
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-PKGS := libusb-1.0 openssl libcurl json-c libopenjp2 libjpeg libpng sqlite3 cairo pangocairo libpcsclite libv4l2
+PKGS := libusb-1.0 openssl libcurl json-c libopenjp2 libjpeg libpng sqlite3 cairo pangocairo libpcsclite libv4l2 \
+	libprotobuf-c
 # The service's event loop (mncr-eligd only).
 EVENT_LIBS := $(shell pkg-config --libs libevent_openssl libevent_pthreads 2>/dev/null)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS := $(PKG_LIBS) -lm -lpthread
-CPPFLAGS := -D_GNU_SOURCE -Iinclude -Iinclude/uapi -Iuserspace/lib $(PKG_CFLAGS)
+CPPFLAGS := -D_GNU_SOURCE -Iinclude -Iinclude/uapi -Iuserspace/lib -I$(O)/gen $(PKG_CFLAGS)
+
+# ONNX's schema as Debian's libonnx-dev ships it, compiled by protoc-c at
+# build time into $(O)/gen (never committed); face_onnx decodes with it.
+ONNX_PROTO_DIR := /usr/include
+ONNX_PB := $(O)/gen/onnx/onnx.pb-c
 
 # libmncr, one folder per layer; the card emulator (emul/, for the simulator
 # and the tests) is an archive of its own, not in the production library.
 LIB_LAYERS := util reader card face camera elig flow api
-LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard userspace/lib/$(d)/*.c))
+LIB_SRC := $(foreach d,$(LIB_LAYERS),$(wildcard userspace/lib/$(d)/*.c)) $(ONNX_PB).c
 EMUL_SRC := $(wildcard userspace/lib/emul/*.c)
 CLI_SRC := $(wildcard userspace/cli/*.c)
 SIM_SRC := $(wildcard userspace/sim/*.c)
@@ -75,6 +81,11 @@ DEPFLAGS = -MMD -MP
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(ONNX_PB).c: $(ONNX_PROTO_DIR)/onnx/onnx.proto
+	@mkdir -p $(O)/gen
+	protoc-c --proto_path=$(ONNX_PROTO_DIR) --c_out=$(O)/gen onnx/onnx.proto
+$(ONNX_PB).h: $(ONNX_PB).c
 
 # The shared library's objects: position-independent, hidden but for
 # MNCR_PUBLIC.
@@ -326,12 +337,15 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod clean
 	rm -rf $(O)/tests $(O)/asan $(O)/pic $(O)/userspace $(O)/bench $(O)/itest $(O)/locale \
+		$(O)/gen $(O)/$(O) \
 		$(O)/stage $(O)/examples $(LIB) $(LIB_EMUL) $(LIB_SO) $(O)/libmncr.so* $(PROGRAMS)
 
 # The header dependencies -MMD wrote next to each object. An object built
 # before there were .d files has none: it is built again, once.
 ALL_SRC := $(LIB_SRC) $(EMUL_SRC) $(CLI_SRC) $(SIM_SRC) $(SVC_SRC) $(UNIT_SRC) $(BENCH_SRC) $(ITEST_SRC)
 ALL_OBJ := $(ALL_SRC:%.c=$(O)/%.o) $(ALL_SRC:%.c=$(O)/asan/%.o) $(LIB_SRC:%.c=$(O)/pic/%.o)
+# Every object may include the generated header: made first.
+$(ALL_OBJ): | $(ONNX_PB).h
 $(foreach o,$(wildcard $(ALL_OBJ)),$(if $(wildcard $(o:.o=.d)),,$(eval $(o): FORCE)))
 .PHONY: FORCE
 FORCE:

@@ -12,9 +12,10 @@
  *    where nothing was detected): what the gates buy;
  *  - the ROC as CSV and PNG;
  *  - with MFN_CACHE (lfw_mfn), MobileFaceNet alone and fused with the
- *    ResNet (sum of z-normalised float cosines), 10-fold and all-vs-all:
- *    lfw_fusion.txt.
- *   lfw_eval CACHE PAIRS OUT_DIR [MFN_CACHE]
+ *    ResNet (sum of z-normalised float cosines), 10-fold and all-vs-all,
+ *    and one summary line per network: lfw_fusion.txt (192-d) or
+ *    lfw_fusion_mfn512.txt (512-d).
+ *   lfw_eval CACHE PAIRS OUT_DIR [MFN_CACHE...]
  */
 #include <errno.h>
 #include <math.h>
@@ -321,20 +322,22 @@ static int write_roc(const char *dir, const uint64_t *gen, const uint64_t *imp,
 
 /* ---- MobileFaceNet and score fusion (lfw_mfn's cache) ---- */
 
-#define MFN_DIM MNCR_FACE_MFN_DIM
+#define MFN_DIM LFW_MFN_MAX_DIM	/* arrays; sc->dim values used */
 #define MFN_VARIANTS 4
 #define FUSE_WEIGHTS 13		/* w = 0, 0.25, ..., 3 */
 #define HIST_BINS 40001
 
-static const char *const variant_name[MFN_VARIANTS] = {
-	"PReLU repaired", "as TF.js runs it", "PReLU repaired, centred",
-	"as TF.js runs it, centred",
+static const char *const variant_name[2][MFN_VARIANTS] = {
+	{ "PReLU repaired", "as TF.js runs it", "PReLU repaired, centred",
+	  "as TF.js runs it, centred" },
+	{ "chip alone", "chip + mirror", "chip alone, centred", "chip + mirror, centred" },
 };
 
 struct scores {
 	float *dlib;			/* n_recs x DIM, unit length */
 	float *mfn[MFN_VARIANTS];	/* n_recs x MFN_DIM, unit length */
 	int *ok;			/* both networks embedded */
+	int dim;			/* 192 or 512 */
 };
 
 static void unit_length(float *v, int d)
@@ -367,7 +370,7 @@ static int load_scores(const char *path, struct scores *sc)
 	int n_ok = 0;
 
 	if (!f || fread(&h, sizeof(h), 1, f) != 1 || strcmp(h.magic, LFW_MFN_MAGIC) ||
-	    h.count != (uint32_t)n_recs) {
+	    h.count != (uint32_t)n_recs || (h.dim != MNCR_FACE_MFN_DIM && h.dim != MFN_DIM)) {
 		fprintf(stderr, "lfw_eval: %s: not a MobileFaceNet cache of %d images\n",
 			path, n_recs);
 		if (f)
@@ -385,6 +388,7 @@ static int load_scores(const char *path, struct scores *sc)
 		return -1;
 	}
 	fclose(f);
+	sc->dim = (int)h.dim;
 	for (int i = 0; i < n_recs; i++) {
 		if (strcmp(m[i].name, recs[i].name)) {
 			fprintf(stderr, "lfw_eval: %s: image %d is %s, not %s\n", path, i,
@@ -396,12 +400,15 @@ static int load_scores(const char *path, struct scores *sc)
 		sc->ok[i] = m[i].status == 0 && recs[i].status >= 0;
 		memcpy(sc->mfn[0] + (size_t)i * MFN_DIM, m[i].embedding, sizeof(m[i].embedding));
 		memcpy(sc->mfn[1] + (size_t)i * MFN_DIM, m[i].raw, sizeof(m[i].raw));
+		/* the 512-d network's outputs are not normalised */
+		unit_length(sc->mfn[0] + (size_t)i * MFN_DIM, sc->dim);
+		unit_length(sc->mfn[1] + (size_t)i * MFN_DIM, sc->dim);
 		if (!sc->ok[i])
 			continue;
 		n_ok++;
-		for (int k = 0; k < MFN_DIM; k++) {
-			mean[0][k] += m[i].embedding[k];
-			mean[1][k] += m[i].raw[k];
+		for (int k = 0; k < sc->dim; k++) {
+			mean[0][k] += sc->mfn[0][(size_t)i * MFN_DIM + (size_t)k];
+			mean[1][k] += sc->mfn[1][(size_t)i * MFN_DIM + (size_t)k];
 		}
 	}
 	/* centred: minus the mean over LFW (no labels used), unit length again */
@@ -410,9 +417,9 @@ static int load_scores(const char *path, struct scores *sc)
 			float *dst = sc->mfn[2 + v] + (size_t)i * MFN_DIM;
 			const float *src = sc->mfn[v] + (size_t)i * MFN_DIM;
 
-			for (int k = 0; k < MFN_DIM; k++)
+			for (int k = 0; k < sc->dim; k++)
 				dst[k] = (float)(src[k] - (n_ok ? mean[v][k] / n_ok : 0));
-			unit_length(dst, MFN_DIM);
+			unit_length(dst, sc->dim);
 		}
 	}
 	free(m);
@@ -610,7 +617,7 @@ static void fused_all_pairs(const struct scores *sc, int mv, const int *idx, int
 			int same = person[i] == person[j];
 
 			s[0] = fdot(d1, sc->dlib + (size_t)idx[j] * DIM, DIM);
-			s[1] = fdot(m1, sc->mfn[mv] + (size_t)idx[j] * MFN_DIM, MFN_DIM);
+			s[1] = fdot(m1, sc->mfn[mv] + (size_t)idx[j] * MFN_DIM, sc->dim);
 			s[2] = (s[0] - z[0]) / z[1] + w * (s[1] - z[2]) / z[3];
 			for (int k = 0; k < 3; k++) {
 				int b = hist_bin(&h[k], s[k]);
@@ -631,6 +638,43 @@ static void fused_all_pairs(const struct scores *sc, int mv, const int *idx, int
 static double pair_cos(const float *e, int d, const struct pair *p)
 {
 	return fdot(e + (size_t)p->a * d, e + (size_t)p->b * d, d);
+}
+
+/* Rows of stride floats of which the first d are used. */
+static double pair_cos_d(const float *e, int stride, int d, const struct pair *p)
+{
+	return fdot(e + (size_t)p->a * stride, e + (size_t)p->b * stride, d);
+}
+
+/*
+ * One line per network: View 2 accuracy (float cosine), all-vs-all FNMR at
+ * FMR 1e-3 and 1e-4 on the images both enrolled, failures to enrol (the
+ * reader's gates, no face, or the network's own failure) over all images.
+ */
+static void summary(FILE *f, const struct scores *sc, int bv, const double dacc[2],
+		    const double macc[2], const double facc[2], const struct hist h[3])
+{
+	static const char *const name[3] = { "resnet", "mfn", "fused" };
+	const double *acc[3] = { dacc, macc, facc };
+	int fte[3] = { 0, 0, 0 };
+
+	for (int i = 0; i < n_recs; i++) {
+		int enrolled = !recs[i].fallback && recs[i].status == MNCR_FACE_OK;
+
+		fte[0] += !enrolled;
+		fte[1] += !enrolled || !sc->ok[i];
+	}
+	fte[2] = fte[1];
+	for (int k = 0; k < 3; k++) {
+		double got, thr, f3 = hist_fnmr(&h[k], 1e-3, &got, &thr);
+		double f4 = hist_fnmr(&h[k], 1e-4, &got, &thr);
+
+		fprintf(f, "summary %s%s%s: View-2 %.2f%% +- %.2f, FNMR %.2f%% at FMR 1e-3, "
+			"%.2f%% at 1e-4, FTE %.2f%% (%d of %d)\n", name[k],
+			k ? (sc->dim == MFN_DIM ? "512" : "192") : "",
+			k && sc->dim == MFN_DIM && (bv & 1) ? " (mirror)" : "", 100 * acc[k][0], 100 * acc[k][1],
+			100 * f3, 100 * f4, 100.0 * fte[k] / n_recs, fte[k], n_recs);
+	}
 }
 
 static int fusion(const char *mfn_cache, const struct pair *p, int n, const char *dir)
@@ -655,10 +699,13 @@ static int fusion(const char *mfn_cache, const struct pair *p, int n, const char
 			return -1;
 		for (int i = 0; i < n; i++)
 			vm[v][i] = sc.ok[p[i].a] && sc.ok[p[i].b] ?
-				   pair_cos(sc.mfn[v], MFN_DIM, &p[i]) : -1;
+				   pair_cos_d(sc.mfn[v], MFN_DIM, sc.dim, &p[i]) : -1;
 		ten_fold_v(p, n, vm[v], &acc[v][0], &acc[v][1]);
 		fused_ten_fold(p, n, vd, vm[v], &facc[v][0], &facc[v][1], &fw[v]);
-		/* ties (w 0 everywhere) go to the better network alone */
+		/* ties (w 0 everywhere) go to the better network alone; for the
+		 * 512-d network only what the reader can run (no LFW centring) */
+		if (sc.dim == MFN_DIM && v >= 2)
+			continue;
 		if (facc[v][0] > best || (facc[v][0] == best && acc[v][0] > acc[bv][0])) {
 			best = facc[v][0];
 			bv = v;
@@ -685,7 +732,7 @@ static int fusion(const char *mfn_cache, const struct pair *p, int n, const char
 	z_params(p, vm[bv], n, -1, &z[2], &z[3]);
 	fused_all_pairs(&sc, bv, idx, n_idx, z, fw[bv], h);
 
-	snprintf(path, sizeof(path), "%s/lfw_fusion.txt", dir);
+	snprintf(path, sizeof(path), "%s/lfw_fusion%s.txt", dir, sc.dim == MFN_DIM ? "_mfn512" : "");
 	out = fopen(path, "w");
 	for (int pass = 0; pass < 2; pass++) {
 		FILE *f = pass ? out : stdout;
@@ -697,10 +744,10 @@ static int fusion(const char *mfn_cache, const struct pair *p, int n, const char
 			100 * dacc[0], 100 * dacc[1]);
 		for (int v = 0; v < MFN_VARIANTS; v++)
 			fprintf(f, "  MobileFaceNet, %-25s %.2f%% +- %.2f; fused %.2f%% +- %.2f (w %.2f)\n",
-				variant_name[v], 100 * acc[v][0], 100 * acc[v][1],
+				variant_name[sc.dim == MFN_DIM][v], 100 * acc[v][0], 100 * acc[v][1],
 				100 * facc[v][0], 100 * facc[v][1], fw[v]);
 		fprintf(f, "all-vs-all, %d images enrolled by both, MobileFaceNet %s, fused w %.2f:\n",
-			n_idx, variant_name[bv], fw[bv]);
+			n_idx, variant_name[sc.dim == MFN_DIM][bv], fw[bv]);
 		fprintf(f, "  %llu genuine, %llu impostor pairs\n",
 			(unsigned long long)h[0].n_gen, (unsigned long long)h[0].n_imp);
 		for (int k = 0; k < 3; k++) {
@@ -716,6 +763,7 @@ static int fusion(const char *mfn_cache, const struct pair *p, int n, const char
 			}
 			fprintf(f, "\n");
 		}
+		summary(f, &sc, bv, dacc, acc[bv], facc[bv], h);
 	}
 	if (out)
 		fclose(out);
@@ -747,7 +795,7 @@ int main(int argc, char **argv)
 	FILE *out;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: lfw_eval CACHE PAIRS OUT_DIR [MFN_CACHE]\n");
+		fprintf(stderr, "usage: lfw_eval CACHE PAIRS OUT_DIR [MFN_CACHE...]\n");
 		return 2;
 	}
 	if (load_cache(argv[1])) {
@@ -848,8 +896,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("ROC: %s/lfw_roc.csv, %s/lfw_roc.png\n", argv[3], argv[3]);
-	if (argc > 4 && fusion(argv[4], pairs, n_pairs, argv[3]))
-		return 1;
+	for (int a = 4; a < argc; a++)
+		if (fusion(argv[a], pairs, n_pairs, argv[3]))
+			return 1;
 	free(gen_all);
 	free(imp_all);
 	return 0;

@@ -6,7 +6,8 @@
  * quality measures, embedding, and the whole pipeline on a frame with a
  * drawn face (the steps after detection on its fixed box, since no real
  * photograph ships with the project), or on $MNCR_FACE_BENCH_FRAME (a
- * camera frame, e.g. one mncr-sim scene wrote), and one liveness update.
+ * camera frame, e.g. one mncr-sim scene wrote), and one liveness update;
+ * with the 512-d MobileFaceNet installed, its embedding and whole frame.
  * Figures only, no pass/fail.
  *   build/bench/face_pipeline_bench [MODEL_DIR [RUNS]]  (default
  *   $MNCR_MODELS or build/models, 100 runs)
@@ -20,6 +21,9 @@
 #include <time.h>
 
 #include "face/face_liveness.h"
+#include "face/face_conv.h"
+#include "face/face_mfn.h"
+#include "face/face_mfn512.h"
 #include "face/face_pipeline.h"
 
 #define W 640
@@ -65,6 +69,74 @@ static void draw_face(struct mncr_face_image *img, double cx, double cy, double 
 			img->px[(size_t)y * (size_t)img->w + (size_t)x] = (uint8_t)val;
 		}
 	}
+}
+
+/*
+ * The 512-d MobileFaceNet when installed: one embedding of a 112x112 chip,
+ * and the whole frame as it would run with it (detection and landmarks,
+ * ArcFace alignment, the chip embedded; no ResNet).
+ */
+static void bench_mfn512(const char *dir, const struct mncr_face_image *img,
+			 const struct mncr_face_box *box, double *t, int runs)
+{
+	const int s = MNCR_FACE_MFN512_SIZE;
+	struct mncr_face_pipeline *p = NULL;
+	struct mncr_face_pipeline_ws *ws = mncr_face_pipeline_ws_new();
+	struct mncr_face_mfn512 *m = NULL;
+	struct mncr_face_mfn512_ws *mws = NULL;
+	struct mncr_face_pipeline_opts o;
+	static struct mncr_face_result res;
+	struct mncr_face_image chip = { 0, 0, NULL };
+	float e[MNCR_FACE_MFN512_DIM];
+	char err[256];
+	double t0;
+
+	if (mncr_face_mfn512_load(&m, dir, err, sizeof(err)) ||
+	    mncr_face_pipeline_load(&p, dir, err, sizeof(err))) {
+		printf("face_pipeline_bench: mfn512 skipped: %s\n", err);
+		goto out;
+	}
+	mws = mncr_face_mfn512_ws_new(m);
+	if (!ws || !mws || mncr_face_image_alloc(&chip, s, s))
+		goto out;
+	mncr_face_pipeline_opts_default(&o);
+	o.check_quality = 0;
+	o.embed = 0;
+	mncr_face_pipeline_run_box(p, ws, img, box, &o, &res);
+	mncr_face_mfn_align(img, res.pts, &chip);
+	for (int impl = MNCR_FACE_CONV_GENERIC; impl <= MNCR_FACE_CONV_AVX512; impl++) {
+		char what[64];
+
+		if (mncr_face_mfn512_set_impl(m, impl))
+			continue;
+		for (int i = -3; i < runs; i++) {
+			t0 = now_ms();
+			mncr_face_mfn512_embed(m, mws, chip.px, (size_t)s, e);
+			if (i >= 0)
+				t[i] = now_ms() - t0;
+		}
+		snprintf(what, sizeof(what), "mfn512: embedding, %s",
+			 mncr_face_conv_impl_name(impl));
+		report(what, t, runs);
+	}
+	/* the widest kernel (AUTO): face_conv_fastest's ResNet-sized probe
+	 * can pick AVX2 here, 2.5 times slower on this network */
+	mncr_face_mfn512_set_impl(m, MNCR_FACE_CONV_AUTO);
+	for (int i = -3; i < runs; i++) {
+		t0 = now_ms();
+		mncr_face_pipeline_run(p, ws, img, &o, &res);
+		mncr_face_mfn_align(img, res.pts, &chip);
+		mncr_face_mfn512_embed(m, mws, chip.px, (size_t)s, e);
+		if (i >= 0)
+			t[i] = now_ms() - t0;
+	}
+	report("mfn512: whole frame (auto kernel, no ResNet)", t, runs);
+out:
+	mncr_face_image_free(&chip);
+	mncr_face_mfn512_ws_free(mws);
+	mncr_face_mfn512_free(m);
+	mncr_face_pipeline_ws_free(ws);
+	mncr_face_pipeline_free(p);
 }
 
 int main(int argc, char **argv)
@@ -182,6 +254,7 @@ int main(int argc, char **argv)
 			t[i] = now_ms() - t0;
 	}
 	report("whole pipeline (this frame)", t, runs);
+	bench_mfn512(dir, &img, &box, t, runs);
 	{
 		struct mncr_face_liveness *l = mncr_face_liveness_new(NULL);
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mncr face: the face pipeline on image files, without a reader.
- *   mncr face embed IMAGE [--aligned] [--models DIR] [--json]
- *     the largest face's 128-number embedding
- *   mncr face compare A B [--aligned] [--fmr 1e-3|1e-4] [--models DIR] [--json]
+ *   mncr face embed IMAGE [--aligned] [--model resnet|mfn512] [--models DIR] [--json]
+ *     the largest face's embedding: 128 numbers (resnet, the default) or
+ *     512 (mfn512: the ArcFace-aligned 112x112 chip, no mirror image: on
+ *     LFW it buys nothing for this network; with --aligned the image
+ *     resized to 112x112 as it is: the network's raw outputs)
+ *   mncr face compare A B [--aligned] [--model M] [--fmr 1e-3|1e-4] [--models DIR] [--json]
  *     the int8 template score and the decision at the stated false-match
- *     rate (face_decision's LFW thresholds)
+ *     rate (face_decision's LFW thresholds of that network)
  * Exit codes: 0 embedded / same person, 1 not the same person, 2 usage,
  * 9 no usable face or an unreadable image or model (EXIT_NO_FACE).
  */
@@ -21,15 +24,19 @@
 #include <unistd.h>
 
 #include "face/face_decision.h"
+#include "face/face_mfn.h"
+#include "face/face_mfn512.h"
 #include "face/face_pipeline.h"
 #include "face/face_quantize.h"
 #include "face/match.h"
 
-#define USAGE "usage: mncr face embed IMAGE [--aligned] [--models DIR] [--json]\n" \
-	      "       mncr face compare A B [--aligned] [--fmr 1e-3|1e-4] [--models DIR] [--json]\n"
+#define USAGE "usage: mncr face embed IMAGE [--aligned] [--model resnet|mfn512] [--models DIR] [--json]\n" \
+	      "       mncr face compare A B [--aligned] [--model resnet|mfn512] [--fmr 1e-3|1e-4]\n" \
+	      "                         [--models DIR] [--json]\n"
 
 struct face_opts {
 	const char *models;
+	bool mfn512;		/* --model mfn512 */
 	bool aligned;
 	bool json;
 	double fmr;
@@ -39,7 +46,45 @@ struct face_opts {
 struct face_out {
 	const char *path;
 	struct mncr_face_result res;	/* status OK or QUALITY when usable */
+	int dim;			/* of the embedding and template used */
+	float e512[MNCR_FACE_MFN512_DIM];	/* --model mfn512 */
+	int8_t t512[MNCR_FACE_MFN512_DIM];
 };
+
+static const float *out_embedding(const struct face_out *f)
+{
+	return f->dim == MNCR_FACE_MFN512_DIM ? f->e512 : f->res.embedding;
+}
+
+static const int8_t *out_templ(const struct face_out *f)
+{
+	return f->dim == MNCR_FACE_MFN512_DIM ? f->t512 : f->res.templ;
+}
+
+/*
+ * The 512-d network on the 112x112 chip: the ArcFace alignment of the
+ * pipeline's landmarks, or with aligned the whole image resized.
+ */
+static int embed_mfn512(const struct mncr_face_mfn512 *m, struct mncr_face_mfn512_ws *ws,
+			const struct mncr_face_image *img, bool aligned, struct face_out *f)
+{
+	const int s = MNCR_FACE_MFN512_SIZE;
+	struct mncr_face_image chip;
+	int ret;
+
+	ret = mncr_face_image_alloc(&chip, s, s);
+	if (ret)
+		return ret;
+	ret = aligned ? mncr_face_image_resample(img, 0, 0, img->w, img->h, &chip) :
+			mncr_face_mfn_align(img, f->res.pts, &chip);
+	if (!ret)
+		ret = mncr_face_mfn512_embed(m, ws, chip.px, (size_t)s, f->e512);
+	if (!ret)
+		ret = mncr_face_quantize(f->e512, MNCR_FACE_MFN512_DIM, f->t512);
+	mncr_face_image_free(&chip);
+	f->dim = MNCR_FACE_MFN512_DIM;
+	return ret;
+}
 
 /* Models: --models, $MNCR_MODELS, models/ beside the executable, the install. */
 static const char *models_dir(const char *opt, char *buf, size_t len)
@@ -103,14 +148,32 @@ static int embed_all(const struct face_opts *o, struct face_out *out, int n)
 	struct mncr_face_pipeline *p = NULL;
 	struct mncr_face_pipeline_ws *ws = NULL;
 	struct mncr_face_net *net = NULL;
+	struct mncr_face_mfn512 *m512 = NULL;
+	struct mncr_face_mfn512_ws *ws512 = NULL;
+	struct mncr_face_pipeline_opts po;
 	char err[256], buf[PATH_MAX];
 	const char *dir = models_dir(o->models, buf, sizeof(buf));
 	int code = EXIT_OK, ret;
 
-	ret = o->aligned ? mncr_face_net_load(&net, dir, err, sizeof(err)) :
-			   mncr_face_pipeline_load(&p, dir, err, sizeof(err));
+	mncr_face_pipeline_opts_default(&po);
+	po.embed = !o->mfn512;	/* the 512-d network embeds instead */
+	if (o->aligned && o->mfn512)
+		ret = 0;
+	else
+		ret = o->aligned ? mncr_face_net_load(&net, dir, err, sizeof(err)) :
+				   mncr_face_pipeline_load(&p, dir, err, sizeof(err));
+	if (!ret && o->mfn512) {
+		ret = mncr_face_mfn512_load(&m512, dir, err, sizeof(err));
+		ws512 = ret ? NULL : mncr_face_mfn512_ws_new(m512);
+		if (!ret && !ws512)
+			snprintf(err, sizeof(err), "out of memory");
+		ret = ret ? ret : ws512 ? 0 : -ENOMEM;
+	}
 	if (ret) {
 		fprintf(stderr, "mncr: face: models in %s: %s\n", dir, err);
+		mncr_face_pipeline_free(p);
+		mncr_face_net_free(net);
+		mncr_face_mfn512_free(m512);
 		return EXIT_NO_FACE;
 	}
 	if (!o->aligned)
@@ -129,8 +192,21 @@ static int embed_all(const struct face_opts *o, struct face_out *out, int n)
 			code = EXIT_NO_FACE;
 			break;
 		}
-		ret = o->aligned ? embed_aligned(net, &img, res) :
-				   mncr_face_pipeline_run(p, ws, &img, NULL, res);
+		out[i].dim = MNCR_FACE_EMBED_DIM;
+		if (o->aligned && o->mfn512) {
+			memset(res, 0, sizeof(*res));
+			res->status = MNCR_FACE_OK;
+			res->box.w = (float)img.w;
+			res->box.h = (float)img.h;
+			res->box.score = 1;
+			ret = embed_mfn512(m512, ws512, &img, true, &out[i]);
+		} else {
+			ret = o->aligned ? embed_aligned(net, &img, res) :
+					   mncr_face_pipeline_run(p, ws, &img, &po, res);
+		}
+		if (!ret && !o->aligned && o->mfn512 && (res->status == MNCR_FACE_OK ||
+							 res->status == MNCR_FACE_QUALITY))
+			ret = embed_mfn512(m512, ws512, &img, false, &out[i]);
 		mncr_face_image_free(&img);
 		if (ret) {
 			fprintf(stderr, "mncr: face: %s: %s\n", out[i].path,
@@ -148,6 +224,8 @@ static int embed_all(const struct face_opts *o, struct face_out *out, int n)
 	mncr_face_pipeline_ws_free(ws);
 	mncr_face_pipeline_free(p);
 	mncr_face_net_free(net);
+	mncr_face_mfn512_ws_free(ws512);
+	mncr_face_mfn512_free(m512);
 	return code;
 }
 
@@ -180,10 +258,11 @@ static void json_face(const struct face_out *f, bool embedding)
 	}
 	printf(",\"box\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f,\"score\":%.3f}",
 	       r->box.x, r->box.y, r->box.w, r->box.h, r->box.score);
+	printf(",\"model\":\"%s\"", f->dim == MNCR_FACE_MFN512_DIM ? "mfn512" : "resnet");
 	if (embedding) {
 		printf(",\"embedding\":[");
-		for (int i = 0; i < MNCR_FACE_EMBED_DIM; i++)
-			printf("%s%.9g", i ? "," : "", r->embedding[i]);
+		for (int i = 0; i < f->dim; i++)
+			printf("%s%.9g", i ? "," : "", out_embedding(f)[i]);
 		printf("]");
 	}
 	printf("}");
@@ -203,8 +282,8 @@ static int face_embed(const struct face_opts *o, const char *path)
 			json_face(f, true);
 			printf("\n");
 		} else {
-			for (int i = 0; i < MNCR_FACE_EMBED_DIM; i++)
-				printf("%.9g%c", f->res.embedding[i],
+			for (int i = 0; i < f->dim; i++)
+				printf("%.9g%c", out_embedding(f)[i],
 				       i % 8 == 7 ? '\n' : ' ');
 		}
 	}
@@ -216,8 +295,10 @@ static int face_compare(const struct face_opts *o, const char *a, const char *b)
 {
 	struct face_out *f = calloc(2, sizeof(*f));
 	struct mncr_face_decision d;
-	int32_t score, threshold = o->fmr < 5e-4 ? MNCR_FACE_THRESHOLD_FMR_1E4 :
-						   MNCR_FACE_THRESHOLD_FMR_1E3;
+	int32_t score, threshold = o->mfn512 ?
+		(o->fmr < 5e-4 ? MNCR_FACE_MFN512_THRESHOLD_FMR_1E4 :
+				 MNCR_FACE_MFN512_THRESHOLD_FMR_1E3) :
+		(o->fmr < 5e-4 ? MNCR_FACE_THRESHOLD_FMR_1E4 : MNCR_FACE_THRESHOLD_FMR_1E3);
 	const char *rate = o->fmr < 5e-4 ? "1e-4" : "1e-3";
 	float distance;
 	int code;
@@ -231,11 +312,11 @@ static int face_compare(const struct face_opts *o, const char *a, const char *b)
 		free(f);
 		return code;
 	}
-	mncr_match_score_ref(f[0].res.templ, 1, f[1].res.templ, 1,
-			     MNCR_FACE_EMBED_DIM, &score);
+	mncr_match_score_ref(out_templ(&f[0]), 1, out_templ(&f[1]), 1,
+			     (size_t)f[0].dim, &score);
 	mncr_face_decide_scores(&score, 1, threshold, &d);
-	distance = mncr_face_distance(f[0].res.embedding, f[1].res.embedding,
-				      MNCR_FACE_EMBED_DIM);
+	distance = mncr_face_distance(out_embedding(&f[0]), out_embedding(&f[1]),
+				      (size_t)f[0].dim);
 	if (o->json) {
 		printf("{\"score\":%d,\"cosine\":%.4f,\"threshold\":%d,\"fmr\":%s,"
 		       "\"distance\":%.4f,\"match\":%s,\"faces\":[", score,
@@ -249,8 +330,12 @@ static int face_compare(const struct face_opts *o, const char *a, const char *b)
 		printf("score %d (cosine %.4f), threshold %d (FMR %s): %s\n",
 		       score, mncr_face_score_cosine(score), threshold, rate,
 		       d.accept ? "same person" : "not the same person");
-		printf("distance %.4f (float embeddings; dlib's threshold 0.6)\n",
-		       distance);
+		if (o->mfn512)
+			printf("cosine %.4f (float embeddings)\n",
+			       mncr_face_cosine(f[0].e512, f[1].e512, MNCR_FACE_MFN512_DIM));
+		else
+			printf("distance %.4f (float embeddings; dlib's threshold 0.6)\n",
+			       distance);
 	}
 	free(f);
 	return d.accept ? EXIT_OK : EXIT_FAILED;
@@ -258,9 +343,10 @@ static int face_compare(const struct face_opts *o, const char *a, const char *b)
 
 int cmd_face(struct cli *cli, int argc, char **argv)
 {
-	enum { O_MODELS = 256, O_FMR };
+	enum { O_MODELS = 256, O_FMR, O_MODEL };
 	static const struct option opts[] = {
 		{ "aligned", no_argument, NULL, 'a' },
+		{ "model", required_argument, NULL, O_MODEL },
 		{ "models", required_argument, NULL, O_MODELS },
 		{ "fmr", required_argument, NULL, O_FMR },
 		{ "json", no_argument, NULL, 'j' },
@@ -288,6 +374,13 @@ int cmd_face(struct cli *cli, int argc, char **argv)
 		case 'a': o.aligned = true; break;
 		case 'j': o.json = true; break;
 		case O_MODELS: o.models = optarg; break;
+		case O_MODEL:
+			if (strcmp(optarg, "resnet") && strcmp(optarg, "mfn512")) {
+				fprintf(stderr, "mncr: face: --model: resnet or mfn512\n");
+				return EXIT_USAGE;
+			}
+			o.mfn512 = !strcmp(optarg, "mfn512");
+			break;
 		case O_FMR:
 			o.fmr = strtod(optarg, &end);
 			if (*end || (o.fmr != 1e-3 && o.fmr != 1e-4)) {

@@ -41,7 +41,7 @@ attributes HOT								\
 static void name(const struct mncr_face_conv *conv,				\
 		 const struct mncr_face_tensor *in,				\
 		 const struct mncr_face_tensor *res, int relu,			\
-		 struct mncr_face_tensor *out)					\
+		 const float *slope, struct mncr_face_tensor *out)		\
 {										\
 	const int npx = out->h * out->w, s = conv->stride, pad = conv->pad;	\
 	const int kh = conv->kh, kwc = conv->kw * conv->cin;			\
@@ -98,7 +98,9 @@ static void name(const struct mncr_face_conv *conv,				\
 										\
 					if (rp)					\
 						v += rp[j];			\
-					if (relu && v < 0.0f)			\
+					if (v < 0.0f && slope)			\
+						v *= slope[c0 + j];		\
+					else if (relu && v < 0.0f)		\
 						v = 0.0f;			\
 					o[j] = v;				\
 				}						\
@@ -133,8 +135,7 @@ int mncr_face_conv_impl_available(enum mncr_face_conv_impl impl)
 	}
 }
 
-/* AUTO becomes the best available; an unavailable one becomes -1. */
-static int resolve(enum mncr_face_conv_impl impl)
+int mncr_face_conv_impl_resolve(enum mncr_face_conv_impl impl)
 {
 	if (impl == MNCR_FACE_CONV_AUTO) {
 		if (mncr_face_conv_impl_available(MNCR_FACE_CONV_AVX512))
@@ -148,7 +149,7 @@ static int resolve(enum mncr_face_conv_impl impl)
 
 const char *mncr_face_conv_impl_name(enum mncr_face_conv_impl impl)
 {
-	switch (resolve(impl)) {
+	switch (mncr_face_conv_impl_resolve(impl)) {
 	case MNCR_FACE_CONV_GENERIC:
 		return "generic";
 	case MNCR_FACE_CONV_AVX2:
@@ -233,6 +234,14 @@ int mncr_face_conv_forward(const struct mncr_face_conv *conv,
 			   const struct mncr_face_tensor *residual, int relu,
 			   struct mncr_face_tensor *out)
 {
+	return mncr_face_conv_forward_act(conv, in, residual, relu, NULL, out);
+}
+
+int mncr_face_conv_forward_act(const struct mncr_face_conv *conv,
+			       const struct mncr_face_tensor *in,
+			       const struct mncr_face_tensor *residual, int relu,
+			       const float *slope, struct mncr_face_tensor *out)
+{
 	if (!conv || !conv->weights || !in || !out || in == out ||
 	    in->data == out->data || in->c != conv->cin ||
 	    out->c != conv->cout || in->pad < conv->pad ||
@@ -243,17 +252,17 @@ int mncr_face_conv_forward(const struct mncr_face_conv *conv,
 	if (residual && (residual->h != out->h || residual->w != out->w ||
 			 residual->c != out->c))
 		return -EINVAL;
-	switch (resolve(conv->impl)) {
+	switch (mncr_face_conv_impl_resolve(conv->impl)) {
 #ifdef HAVE_X86_KERNELS
 	case MNCR_FACE_CONV_AVX512:
-		conv_avx512(conv, in, residual, relu, out);
+		conv_avx512(conv, in, residual, relu, slope, out);
 		return 0;
 	case MNCR_FACE_CONV_AVX2:
-		conv_avx2(conv, in, residual, relu, out);
+		conv_avx2(conv, in, residual, relu, slope, out);
 		return 0;
 #endif
 	case MNCR_FACE_CONV_GENERIC:
-		conv_generic(conv, in, residual, relu, out);
+		conv_generic(conv, in, residual, relu, slope, out);
 		return 0;
 	default:
 		return -ENOTSUP;

@@ -56,6 +56,8 @@ void mncr_face_conv_free(struct mncr_face_conv *conv);
 
 /* 1 when this build and CPU can run impl, else 0. */
 int mncr_face_conv_impl_available(enum mncr_face_conv_impl impl);
+/* The one impl runs as (AUTO: the best available), -1 when unavailable. */
+int mncr_face_conv_impl_resolve(enum mncr_face_conv_impl impl);
 /* "generic", "avx2", "avx512" ("auto" resolved to what it picks). */
 const char *mncr_face_conv_impl_name(enum mncr_face_conv_impl impl);
 
@@ -81,5 +83,14 @@ int mncr_face_conv_forward(const struct mncr_face_conv *conv,
 			   const struct mncr_face_tensor *in,
 			   const struct mncr_face_tensor *residual, int relu,
 			   struct mncr_face_tensor *out);
+
+/*
+ * The same with slope (NULL or cout floats): a PReLU after the residual,
+ * v < 0 becomes v * slope[co] (then relu is ignored).
+ */
+int mncr_face_conv_forward_act(const struct mncr_face_conv *conv,
+			       const struct mncr_face_tensor *in,
+			       const struct mncr_face_tensor *residual, int relu,
+			       const float *slope, struct mncr_face_tensor *out);
 
 #endif

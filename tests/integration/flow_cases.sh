@@ -290,7 +290,7 @@ fi
 # used, no match is ever attempted, staff choices with the reason ----
 if want 12; then
 	insert forged-photo
-	qualify c12 "insurance_card" $FAST
+	qualify c12 "face|insurance_card" $FAST
 	check "12 the card is found forged" grep -q 'card authenticity: forged' "$FLOW/c12.out"
 	check "12 no face attempt" sh -c "! grep -q 'face attempt [0-9]' '$FLOW/c12.out'"
 	check "12 the staff are told the card could not be verified" \

@@ -191,6 +191,9 @@ struct mncr_qualify_outcome {
 	bool photo_tried;		/* the card photo was read */
 	bool photo_usable;
 	char photo_why[160];		/* when tried and not usable */
+	/* the card's authenticity ("authentic", "forged", "clone",
+	 * "unknown_ca", "unavailable"); NULL when it was not checked */
+	const char *card_verdict_name;
 	bool claim_written;
 	bool claim_prefilled;
 	char claim_json[512];
@@ -202,7 +205,7 @@ struct mncr_qualify_outcome {
 	int mode_after;			/* MNCR_READER_MODE_* after removal, or -1 */
 	char session[65];		/* the session (and request) id */
 	int err;			/* why it did not start, or the audit log's */
-	uint64_t reserved[8];
+	uint64_t reserved[7];
 };
 
 struct mncr_qualify;

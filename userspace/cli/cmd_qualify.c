@@ -225,6 +225,8 @@ static void report_text(const struct mncr_qualify_outcome *r, const char *audit)
 	printf("\n");
 	if (r->result == MNCR_QUALIFY_ELIGIBLE && r->share[0])
 		printf("  share: %s\n", r->share);
+	if (r->card_verdict_name)
+		printf("  card: %s\n", r->card_verdict_name);
 	if (r->photo_tried && !r->photo_usable)
 		printf("  card photo: not usable (%s)\n", r->photo_why);
 	if (r->claim_written)
@@ -267,6 +269,9 @@ static void report_json(const struct mncr_qualify_outcome *r, const char *audit)
 		mncr_json_bool(&j, "usable", r->photo_usable);
 		if (!r->photo_usable)
 			mncr_json_string(&j, "reason", r->photo_why);
+		if (r->card_verdict_name)
+			mncr_json_string(&j, "card_verdict",
+					 r->card_verdict_name);
 		mncr_json_object_end(&j);
 	}
 	if (r->claim_written) {

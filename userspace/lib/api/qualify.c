@@ -732,6 +732,9 @@ static void fill_outcome(struct mncr_qualify *q, const struct mncr_flow *f,
 		o->photo_tried = fs->photo_tried;
 		o->photo_usable = fs->photo_usable;
 		snprintf(o->photo_why, sizeof(o->photo_why), "%s", fs->photo_why);
+		if (fs->card_verdict >= 0)
+			o->card_verdict_name =
+				mncr_card_auth_verdict_name(fs->card_verdict);
 	}
 	o->claim_written = q->claim_written;
 	o->claim_prefilled = f->claim_prefilled;

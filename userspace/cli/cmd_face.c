@@ -2,8 +2,8 @@
 /*
  * mncr face: the face pipeline on image files, without a reader.
  *   mncr face embed IMAGE [--aligned] [--model resnet|mfn512] [--models DIR] [--json]
- *     the largest face's embedding: 128 numbers (resnet, the default) or
- *     512 (mfn512: the ArcFace-aligned 112x112 chip, no mirror image: on
+ *     the largest face's embedding: 512 numbers (mfn512, the default: the
+ *     ArcFace-aligned 112x112 chip, no mirror image: on
  *     LFW it buys nothing for this network; with --aligned the image
  *     resized to 112x112 as it is: the network's raw outputs)
  *   mncr face compare A B [--aligned] [--model M] [--fmr 1e-3|1e-4] [--models DIR] [--json]

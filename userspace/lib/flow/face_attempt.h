@@ -52,7 +52,7 @@ struct mncr_face_frames {
 
 struct mncr_face_attempt_opts {
 	const char *models;		/* the face models' folder */
-	/* The embedding network to load (0: the ResNet). */
+	/* The embedding network to load (MNCR_FACE_NET_DEFAULT is mfn512). */
 	enum mncr_face_network network;
 	/* Loaded models to use instead (kept, not freed): NULL loads them. */
 	const struct mncr_face_pipeline *pipe;

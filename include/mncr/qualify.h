@@ -132,6 +132,13 @@ struct mncr_qualify_ui {
 	void *reserved[8];		/* NULL */
 };
 
+/* The face embedding network (templates are 128-d or 512-d int8). */
+enum mncr_qualify_face_model {
+	MNCR_QUALIFY_FACE_MODEL_DEFAULT,	/* the library's (face.rst) */
+	MNCR_QUALIFY_FACE_MODEL_RESNET,		/* dlib ResNet, 128-d */
+	MNCR_QUALIFY_FACE_MODEL_MFN512,		/* MobileFaceNet, 512-d */
+};
+
 /* Set size and defaults with mncr_qualify_config_init(), then fill. */
 struct mncr_qualify_config {
 	size_t size;			/* sizeof(struct mncr_qualify_config) */
@@ -167,7 +174,12 @@ struct mncr_qualify_config {
 	 */
 	const char *card_ca_keys;
 	bool card_allow_unavailable;
-	uint64_t reserved[6];		/* zero */
+	/*
+	 * enum mncr_qualify_face_model [DEFAULT]; 64 bits, where reserved[0]
+	 * was, so that the layout and the size stay.
+	 */
+	uint64_t face_model;
+	uint64_t reserved[5];		/* zero */
 };
 
 /* Everything about one run, for the result screen and the records. */

@@ -325,7 +325,8 @@ int main(int argc, char **argv)
 		printf("lfw_embed: %s is up to date (%d images)\n", argv[3], n);
 		return 0;
 	}
-	if (mncr_face_pipeline_load(&p, argv[1], err, sizeof(err))) {
+	if (mncr_face_pipeline_load_network(&p, argv[1], MNCR_FACE_NET_RESNET, err,
+					    sizeof(err))) {
 		fprintf(stderr, "lfw_embed: %s\n", err);
 		return 1;
 	}

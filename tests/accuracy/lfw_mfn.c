@@ -217,7 +217,8 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	if (mncr_face_pipeline_load(&p, argv[1], err, sizeof(err)) ||
+	if (mncr_face_pipeline_load_network(&p, argv[1], MNCR_FACE_NET_RESNET, err,
+					    sizeof(err)) ||
 	    (is512 && mncr_face_mfn512_load(&m512, argv[1], err, sizeof(err))) ||
 	    (!is512 && (mncr_face_mfn_load(&m, argv[2], MNCR_FACE_GRAPH_REPAIR_PRELU, err,
 					   sizeof(err)) ||

@@ -92,7 +92,8 @@ static void bench_mfn512(const char *dir, const struct mncr_face_image *img,
 	double t0;
 
 	if (mncr_face_mfn512_load(&m, dir, err, sizeof(err)) ||
-	    mncr_face_pipeline_load(&p, dir, err, sizeof(err))) {
+	    mncr_face_pipeline_load_network(&p, dir, MNCR_FACE_NET_RESNET, err,
+					    sizeof(err))) {
 		printf("face_pipeline_bench: mfn512 skipped: %s\n", err);
 		goto out;
 	}
@@ -163,7 +164,8 @@ int main(int argc, char **argv)
 	CPU_SET(cpu < 0 ? 0 : cpu, &one);
 	sched_setaffinity(0, sizeof(one), &one);
 	t0 = now_ms();
-	if (mncr_face_pipeline_load(&p, dir, err, sizeof(err))) {
+	if (mncr_face_pipeline_load_network(&p, dir, MNCR_FACE_NET_RESNET, err,
+					    sizeof(err))) {
 		fprintf(stderr, "face_pipeline_bench: %s\n", err);
 		return 1;
 	}

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "face/face_decision.h"
 #include "face/face_jp2.h"
 #include "flow/face_attempt.h"
 #include "test_card_fixture.h"
@@ -33,7 +34,7 @@ static const char *models_dir(void)
 	return d && *d ? d : "build/models";
 }
 
-static struct mncr_face_pipeline *pl;
+static struct mncr_face_pipeline *pl, *pl512;	/* resnet, mfn512 */
 static struct mncr_face_image holder, blank;
 
 struct script {
@@ -114,8 +115,12 @@ static int setup(void **state)
 	char err[256];
 
 	(void)state;
-	if (mncr_face_pipeline_load(&pl, models_dir(), err, sizeof(err)))
+	if (mncr_face_pipeline_load_network(&pl, models_dir(), MNCR_FACE_NET_RESNET,
+					    err, sizeof(err)))
 		print_message("models not loaded (%s): tests skip\n", err);
+	if (mncr_face_pipeline_load_network(&pl512, models_dir(), MNCR_FACE_NET_MFN512,
+					    err, sizeof(err)))
+		print_message("mfn512 not loaded (%s): its test skips\n", err);
 	if (mncr_face_image_load(HOLDER, &holder, err, sizeof(err)))
 		print_message("%s: %s: tests skip\n", HOLDER, err);
 	if (mncr_face_image_alloc(&blank, 320, 240))
@@ -128,6 +133,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	mncr_face_pipeline_free(pl);
+	mncr_face_pipeline_free(pl512);
 	mncr_face_image_free(&holder);
 	mncr_face_image_free(&blank);
 	return 0;
@@ -429,6 +435,56 @@ static void test_no_models(void **state)
 	mncr_face_attempt_free(a);
 }
 
+/* The threshold is the chosen network's, before and after its models load. */
+static void test_threshold_of_network(void **state)
+{
+	struct script s = { .frame = &holder };
+	struct mncr_face_attempt_opts o = {
+		.models = "/nonexistent/mncr-models",
+		.network = MNCR_FACE_NET_MFN512,
+		.face_frames = 2,
+		.liveness_frames = 3,
+		.fd = -1,
+		.frames = &frames,
+		.say = say,
+		.ctx = &s,
+	};
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	const struct mncr_face_attempt_status *st;
+	struct mncr_face_attempt *a = NULL;
+
+	(void)state;
+	frames.ctx = &s;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	assert_int_equal(mncr_face_attempt_status(a)->threshold,
+			 MNCR_FACE_MFN512_THRESHOLD_FMR_1E3);
+	mncr_face_attempt_free(a);
+	o.network = MNCR_FACE_NET_RESNET;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	assert_int_equal(mncr_face_attempt_status(a)->threshold,
+			 MNCR_FACE_THRESHOLD_FMR_1E3);
+	assert_true(mncr_face_attempt_run(a, 1, &res) < 0);
+	assert_non_null(strstr(s.transcript, "(network resnet)"));
+	mncr_face_attempt_free(a);
+	NEED_MODELS();
+	if (!pl512)
+		skip();
+	/* loaded models: theirs, whatever network says; 512-d templates match */
+	o.pipe = pl512;
+	o.card_present = card_present;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	assert_int_equal(mncr_face_attempt_set_reference(a, &holder), 0);
+	st = mncr_face_attempt_status(a);
+	assert_true(st->photo_usable);
+	assert_int_equal(st->threshold, MNCR_FACE_MFN512_THRESHOLD_FMR_1E3);
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), 0);
+	print_message("mfn512: holder vs her photo: score %d, threshold %d\n",
+		      st->last_score, st->threshold);
+	assert_true(st->last_score >= st->threshold);
+	assert_int_equal(res, MNCR_FLOW_FACE_LIVENESS_FAIL);	/* a still picture */
+	mncr_face_attempt_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_card_photo_with_callers_front),
 		cmocka_unit_test(test_forged_card_is_never_matched),
 		cmocka_unit_test(test_no_models),
+		cmocka_unit_test(test_threshold_of_network),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,7 +6,9 @@
  * models (scripts/fetch-models; $MNCR_MODELS, default build/models) and
  * skips without them. A real photograph, when $MNCR_FACE_TEST_IMAGE names
  * one (no face image ships with the project or Debian's packages here),
- * must give a face that passes the gates.
+ * must give a face that passes the gates. Both embedding networks go
+ * through the pipeline on the project's test photo: their template
+ * dimension, the 512-d one against its own steps, their thresholds.
  */
 #include <errno.h>
 #include <math.h>
@@ -19,9 +21,15 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "face/face_decision.h"
 #include "face/face_embed.h"
+#include "face/face_mfn.h"
+#include "face/face_mfn512.h"
 #include "face/face_pipeline.h"
 #include "face/face_quantize.h"
+#include "face/match.h"
+
+#define PHOTO "tests/faces/eileen_collins.png"
 
 static const char *models_dir(void)
 {
@@ -30,7 +38,7 @@ static const char *models_dir(void)
 	return d && *d ? d : "build/models";
 }
 
-static struct mncr_face_pipeline *pl;
+static struct mncr_face_pipeline *pl, *pl512;	/* resnet, mfn512 */
 static struct mncr_face_pipeline_ws *ws;
 static struct mncr_face_result res, res2;
 
@@ -39,8 +47,12 @@ static int setup(void **state)
 	char err[256];
 
 	(void)state;
-	if (mncr_face_pipeline_load(&pl, models_dir(), err, sizeof(err)))
+	if (mncr_face_pipeline_load_network(&pl, models_dir(), MNCR_FACE_NET_RESNET,
+					    err, sizeof(err)))
 		print_message("models not loaded (%s): tests skip; run scripts/fetch-models\n", err);
+	if (mncr_face_pipeline_load_network(&pl512, models_dir(), MNCR_FACE_NET_MFN512,
+					    err, sizeof(err)))
+		print_message("mfn512 not loaded (%s): its tests skip\n", err);
 	ws = mncr_face_pipeline_ws_new();
 	return ws ? 0 : -1;
 }
@@ -50,6 +62,7 @@ static int teardown(void **state)
 	(void)state;
 	mncr_face_pipeline_ws_free(ws);
 	mncr_face_pipeline_free(pl);
+	mncr_face_pipeline_free(pl512);
 	return 0;
 }
 
@@ -222,6 +235,152 @@ static void test_load_errors(void **state)
 	assert_non_null(strstr(err, "/nonexistent"));
 }
 
+static void test_network_names(void **state)
+{
+	enum mncr_face_network n = MNCR_FACE_NET_COUNT;
+	struct mncr_face_pipeline *p = (void *)&n;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(mncr_face_network_parse("mfn512", &n), 0);
+	assert_int_equal(n, MNCR_FACE_NET_MFN512);
+	assert_string_equal(mncr_face_network_name(n), "mfn512");
+	assert_int_equal(mncr_face_network_dim(n), 512);
+	assert_int_equal(mncr_face_network_parse("resnet", &n), 0);
+	assert_int_equal(n, MNCR_FACE_NET_RESNET);
+	assert_int_equal(mncr_face_network_dim(n), 128);
+	assert_int_equal(mncr_face_network_parse("ResNet", &n), -EINVAL);
+	assert_int_equal(mncr_face_network_parse(NULL, &n), -EINVAL);
+	assert_int_equal(mncr_face_network_dim(MNCR_FACE_NET_COUNT), 0);
+	assert_string_equal(mncr_face_network_name(MNCR_FACE_NET_COUNT), "?");
+	assert_int_equal(mncr_face_pipeline_load_network(&p, models_dir(), MNCR_FACE_NET_COUNT,
+							 err, sizeof(err)), -EINVAL);
+	assert_null(p);
+	assert_int_equal(mncr_face_pipeline_load_network(&p, "/nonexistent", MNCR_FACE_NET_MFN512,
+							 err, sizeof(err)), -ENOENT);
+	assert_null(p);
+}
+
+static void test_thresholds_per_network(void **state)
+{
+	(void)state;
+	assert_int_equal(mncr_face_threshold(MNCR_FACE_NET_RESNET, 1e-3),
+			 MNCR_FACE_THRESHOLD_FMR_1E3);
+	assert_int_equal(mncr_face_threshold(MNCR_FACE_NET_RESNET, 1e-4),
+			 MNCR_FACE_THRESHOLD_FMR_1E4);
+	assert_int_equal(mncr_face_threshold(MNCR_FACE_NET_MFN512, 1e-3),
+			 MNCR_FACE_MFN512_THRESHOLD_FMR_1E3);
+	assert_int_equal(mncr_face_threshold(MNCR_FACE_NET_MFN512, 1e-4),
+			 MNCR_FACE_MFN512_THRESHOLD_FMR_1E4);
+	assert_int_equal(mncr_face_threshold(MNCR_FACE_NET_COUNT, 1e-3), INT32_MAX);
+}
+
+/*
+ * p's result on the photo: its network's dimension, a template that is
+ * the embedding quantised with nothing past dim, a self score that passes
+ * its network's strictest threshold. The score is returned.
+ */
+static int32_t check_photo(const struct mncr_face_pipeline *p,
+			   enum mncr_face_network n, struct mncr_face_result *r,
+			   const struct mncr_face_pipeline_opts *o)
+{
+	struct mncr_face_image img;
+	int8_t t[MNCR_FACE_TEMPLATE_MAX];
+	size_t dim = mncr_face_network_dim(n);
+	char err[256];
+	int32_t self;
+
+	assert_int_equal(mncr_face_image_load(PHOTO, &img, err, sizeof(err)), 0);
+	assert_int_equal(mncr_face_pipeline_network(p), n);
+	assert_int_equal(mncr_face_pipeline_dim(p), dim);
+	assert_int_equal(mncr_face_pipeline_run(p, ws, &img, o, r), 0);
+	assert_int_equal(r->status, MNCR_FACE_OK);
+	assert_int_equal(r->network, n);
+	assert_int_equal(r->dim, (int)dim);
+	assert_true(r->embedded);
+	assert_int_equal(mncr_face_quantize(r->embedding, dim, t), 0);
+	assert_memory_equal(t, r->templ, dim);
+	for (size_t i = dim; i < MNCR_FACE_TEMPLATE_MAX; i++)
+		assert_true(r->templ[i] == 0 && r->embedding[i] == 0);
+	mncr_match_score_ref(r->templ, 1, r->templ, 1, dim, &self);
+	assert_true(self >= mncr_face_threshold(n, 1e-4));
+	assert_true(self <= MNCR_FACE_SCORE_MAX);
+	mncr_face_image_free(&img);
+	return self;
+}
+
+static void test_both_networks_on_photo(void **state)
+{
+	struct mncr_face_pipeline_opts o;
+	struct mncr_face_image img, chip;
+	float e[MNCR_FACE_MFN512_DIM];
+	struct mncr_face_mfn512 *m;
+	struct mncr_face_mfn512_ws *mws;
+	char err[256];
+
+	(void)state;
+	NEED_MODEL();
+	if (!pl512) {
+		print_message("skipped: no %s in %s\n", MNCR_FACE_MFN512_FILE, models_dir());
+		skip();
+	}
+	check_photo(pl, MNCR_FACE_NET_RESNET, &res, NULL);
+	check_photo(pl512, MNCR_FACE_NET_MFN512, &res2, NULL);
+	/* the same landmarks, whichever network embeds */
+	assert_memory_equal(res.pts, res2.pts, sizeof(res.pts));
+	/* the 512-d embedding is its network's on the ArcFace chip, no mirror */
+	assert_int_equal(mncr_face_image_load(PHOTO, &img, err, sizeof(err)), 0);
+	assert_int_equal(mncr_face_image_alloc(&chip, MNCR_FACE_MFN512_SIZE,
+					       MNCR_FACE_MFN512_SIZE), 0);
+	assert_int_equal(mncr_face_mfn_align(&img, res2.pts, &chip), 0);
+	assert_int_equal(mncr_face_mfn512_load(&m, models_dir(), err, sizeof(err)), 0);
+	mws = mncr_face_mfn512_ws_new(m);
+	assert_non_null(mws);
+	assert_int_equal(mncr_face_mfn512_embed(m, mws, chip.px, MNCR_FACE_MFN512_SIZE, e), 0);
+	for (int i = 0; i < MNCR_FACE_MFN512_DIM; i++)
+		assert_float_equal(e[i], res2.embedding[i], 1e-4);
+	mncr_face_pipeline_opts_default(&o);
+	o.mirror = 0;
+	check_photo(pl512, MNCR_FACE_NET_MFN512, &res, &o);
+	assert_memory_equal(res.templ, res2.templ, MNCR_FACE_MFN512_DIM);
+	mncr_face_mfn512_ws_free(mws);
+	mncr_face_mfn512_free(m);
+	mncr_face_image_free(&chip);
+	mncr_face_image_free(&img);
+}
+
+/* A drawn face is not the photo's person, at either network's threshold. */
+static void test_other_face_below_threshold(void **state)
+{
+	const struct mncr_face_pipeline *p[2] = { pl, pl512 };
+	struct mncr_face_pipeline_opts o;
+	struct mncr_face_image img;
+	struct mncr_face_box box = { 200, 140, 240, 250, 1 };
+	int32_t s;
+
+	(void)state;
+	NEED_MODEL();
+	if (!pl512)
+		skip();
+	assert_int_equal(mncr_face_image_alloc(&img, 640, 480), 0);
+	draw_face(&img, 320, 260, 1.8);
+	mncr_face_pipeline_opts_default(&o);
+	o.check_quality = 0;
+	for (int k = 0; k < 2; k++) {
+		enum mncr_face_network n = mncr_face_pipeline_network(p[k]);
+
+		check_photo(p[k], n, &res, NULL);
+		assert_int_equal(mncr_face_pipeline_run_box(p[k], ws, &img, &box, &o, &res2), 0);
+		assert_int_equal(res2.dim, res.dim);
+		mncr_match_score_ref(res.templ, 1, res2.templ, 1, (size_t)res.dim, &s);
+		print_message("%s: photo vs drawn face: score %d (cosine %.3f), threshold %d\n",
+			      mncr_face_network_name(n), s, mncr_face_score_cosine(s),
+			      mncr_face_threshold(n, 1e-3));
+		assert_true(s < mncr_face_threshold(n, 1e-3));
+	}
+	mncr_face_image_free(&img);
+}
+
 static void test_real_photo(void **state)
 {
 	const char *path = getenv("MNCR_FACE_TEST_IMAGE");
@@ -249,6 +408,10 @@ int main(void)
 		cmocka_unit_test(test_box_steps),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_network_names),
+		cmocka_unit_test(test_thresholds_per_network),
+		cmocka_unit_test(test_both_networks_on_photo),
+		cmocka_unit_test(test_other_face_below_threshold),
 		cmocka_unit_test(test_real_photo),
 	};
 

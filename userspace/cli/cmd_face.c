@@ -2,8 +2,8 @@
 /*
  * mncr face: the face pipeline on image files, without a reader.
  *   mncr face embed IMAGE [--aligned] [--model resnet|mfn512] [--models DIR] [--json]
- *     the largest face's embedding: 128 numbers (resnet, the default) or
- *     512 (mfn512: the ArcFace-aligned 112x112 chip, no mirror image: on
+ *     the largest face's embedding: 512 numbers (mfn512, the default: the
+ *     ArcFace-aligned 112x112 chip, no mirror image: on
  *     LFW it buys nothing for this network; with --aligned the image
  *     resized to 112x112 as it is: the network's raw outputs)
  *   mncr face compare A B [--aligned] [--model M] [--fmr 1e-3|1e-4] [--models DIR] [--json]
@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include "face/face_decision.h"
-#include "face/face_mfn.h"
 #include "face/face_mfn512.h"
 #include "face/face_pipeline.h"
 #include "face/face_quantize.h"
@@ -36,7 +35,7 @@
 
 struct face_opts {
 	const char *models;
-	bool mfn512;		/* --model mfn512 */
+	enum mncr_face_network network;	/* --model */
 	bool aligned;
 	bool json;
 	double fmr;
@@ -47,26 +46,12 @@ struct face_out {
 	const char *path;
 	struct mncr_face_result res;	/* status OK or QUALITY when usable */
 	int dim;			/* of the embedding and template used */
-	float e512[MNCR_FACE_MFN512_DIM];	/* --model mfn512 */
-	int8_t t512[MNCR_FACE_MFN512_DIM];
 };
 
-static const float *out_embedding(const struct face_out *f)
-{
-	return f->dim == MNCR_FACE_MFN512_DIM ? f->e512 : f->res.embedding;
-}
-
-static const int8_t *out_templ(const struct face_out *f)
-{
-	return f->dim == MNCR_FACE_MFN512_DIM ? f->t512 : f->res.templ;
-}
-
-/*
- * The 512-d network on the 112x112 chip: the ArcFace alignment of the
- * pipeline's landmarks, or with aligned the whole image resized.
- */
-static int embed_mfn512(const struct mncr_face_mfn512 *m, struct mncr_face_mfn512_ws *ws,
-			const struct mncr_face_image *img, bool aligned, struct face_out *f)
+/* The 512-d network on the image resized to its 112x112 input, as it is. */
+static int embed_mfn512_aligned(const struct mncr_face_mfn512 *m,
+				struct mncr_face_mfn512_ws *ws,
+				const struct mncr_face_image *img, struct face_out *f)
 {
 	const int s = MNCR_FACE_MFN512_SIZE;
 	struct mncr_face_image chip;
@@ -75,12 +60,12 @@ static int embed_mfn512(const struct mncr_face_mfn512 *m, struct mncr_face_mfn51
 	ret = mncr_face_image_alloc(&chip, s, s);
 	if (ret)
 		return ret;
-	ret = aligned ? mncr_face_image_resample(img, 0, 0, img->w, img->h, &chip) :
-			mncr_face_mfn_align(img, f->res.pts, &chip);
+	ret = mncr_face_image_resample(img, 0, 0, img->w, img->h, &chip);
 	if (!ret)
-		ret = mncr_face_mfn512_embed(m, ws, chip.px, (size_t)s, f->e512);
+		ret = mncr_face_mfn512_embed(m, ws, chip.px, (size_t)s, f->res.embedding);
 	if (!ret)
-		ret = mncr_face_quantize(f->e512, MNCR_FACE_MFN512_DIM, f->t512);
+		ret = mncr_face_quantize(f->res.embedding, MNCR_FACE_MFN512_DIM,
+					 f->res.templ);
 	mncr_face_image_free(&chip);
 	f->dim = MNCR_FACE_MFN512_DIM;
 	return ret;
@@ -154,15 +139,16 @@ static int embed_all(const struct face_opts *o, struct face_out *out, int n)
 	char err[256], buf[PATH_MAX];
 	const char *dir = models_dir(o->models, buf, sizeof(buf));
 	int code = EXIT_OK, ret;
+	bool mfn512 = o->network == MNCR_FACE_NET_MFN512;
 
 	mncr_face_pipeline_opts_default(&po);
-	po.embed = !o->mfn512;	/* the 512-d network embeds instead */
-	if (o->aligned && o->mfn512)
+	if (o->aligned && mfn512)
 		ret = 0;
 	else
 		ret = o->aligned ? mncr_face_net_load(&net, dir, err, sizeof(err)) :
-				   mncr_face_pipeline_load(&p, dir, err, sizeof(err));
-	if (!ret && o->mfn512) {
+				   mncr_face_pipeline_load_network(&p, dir, o->network,
+								   err, sizeof(err));
+	if (!ret && mfn512 && o->aligned) {
 		ret = mncr_face_mfn512_load(&m512, dir, err, sizeof(err));
 		ws512 = ret ? NULL : mncr_face_mfn512_ws_new(m512);
 		if (!ret && !ws512)
@@ -193,20 +179,19 @@ static int embed_all(const struct face_opts *o, struct face_out *out, int n)
 			break;
 		}
 		out[i].dim = MNCR_FACE_EMBED_DIM;
-		if (o->aligned && o->mfn512) {
+		if (o->aligned && mfn512) {
 			memset(res, 0, sizeof(*res));
 			res->status = MNCR_FACE_OK;
 			res->box.w = (float)img.w;
 			res->box.h = (float)img.h;
 			res->box.score = 1;
-			ret = embed_mfn512(m512, ws512, &img, true, &out[i]);
+			ret = embed_mfn512_aligned(m512, ws512, &img, &out[i]);
+		} else if (o->aligned) {
+			ret = embed_aligned(net, &img, res);
 		} else {
-			ret = o->aligned ? embed_aligned(net, &img, res) :
-					   mncr_face_pipeline_run(p, ws, &img, &po, res);
+			ret = mncr_face_pipeline_run(p, ws, &img, &po, res);
+			out[i].dim = res->dim;
 		}
-		if (!ret && !o->aligned && o->mfn512 && (res->status == MNCR_FACE_OK ||
-							 res->status == MNCR_FACE_QUALITY))
-			ret = embed_mfn512(m512, ws512, &img, false, &out[i]);
 		mncr_face_image_free(&img);
 		if (ret) {
 			fprintf(stderr, "mncr: face: %s: %s\n", out[i].path,
@@ -258,11 +243,13 @@ static void json_face(const struct face_out *f, bool embedding)
 	}
 	printf(",\"box\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f,\"score\":%.3f}",
 	       r->box.x, r->box.y, r->box.w, r->box.h, r->box.score);
-	printf(",\"model\":\"%s\"", f->dim == MNCR_FACE_MFN512_DIM ? "mfn512" : "resnet");
+	printf(",\"model\":\"%s\"", f->dim == MNCR_FACE_MFN512_DIM ?
+	       mncr_face_network_name(MNCR_FACE_NET_MFN512) :
+	       mncr_face_network_name(MNCR_FACE_NET_RESNET));
 	if (embedding) {
 		printf(",\"embedding\":[");
 		for (int i = 0; i < f->dim; i++)
-			printf("%s%.9g", i ? "," : "", out_embedding(f)[i]);
+			printf("%s%.9g", i ? "," : "", f->res.embedding[i]);
 		printf("]");
 	}
 	printf("}");
@@ -283,7 +270,7 @@ static int face_embed(const struct face_opts *o, const char *path)
 			printf("\n");
 		} else {
 			for (int i = 0; i < f->dim; i++)
-				printf("%.9g%c", out_embedding(f)[i],
+				printf("%.9g%c", f->res.embedding[i],
 				       i % 8 == 7 ? '\n' : ' ');
 		}
 	}
@@ -295,10 +282,7 @@ static int face_compare(const struct face_opts *o, const char *a, const char *b)
 {
 	struct face_out *f = calloc(2, sizeof(*f));
 	struct mncr_face_decision d;
-	int32_t score, threshold = o->mfn512 ?
-		(o->fmr < 5e-4 ? MNCR_FACE_MFN512_THRESHOLD_FMR_1E4 :
-				 MNCR_FACE_MFN512_THRESHOLD_FMR_1E3) :
-		(o->fmr < 5e-4 ? MNCR_FACE_THRESHOLD_FMR_1E4 : MNCR_FACE_THRESHOLD_FMR_1E3);
+	int32_t score, threshold = mncr_face_threshold(o->network, o->fmr);
 	const char *rate = o->fmr < 5e-4 ? "1e-4" : "1e-3";
 	float distance;
 	int code;
@@ -312,10 +296,10 @@ static int face_compare(const struct face_opts *o, const char *a, const char *b)
 		free(f);
 		return code;
 	}
-	mncr_match_score_ref(out_templ(&f[0]), 1, out_templ(&f[1]), 1,
+	mncr_match_score_ref(f[0].res.templ, 1, f[1].res.templ, 1,
 			     (size_t)f[0].dim, &score);
 	mncr_face_decide_scores(&score, 1, threshold, &d);
-	distance = mncr_face_distance(out_embedding(&f[0]), out_embedding(&f[1]),
+	distance = mncr_face_distance(f[0].res.embedding, f[1].res.embedding,
 				      (size_t)f[0].dim);
 	if (o->json) {
 		printf("{\"score\":%d,\"cosine\":%.4f,\"threshold\":%d,\"fmr\":%s,"
@@ -330,9 +314,10 @@ static int face_compare(const struct face_opts *o, const char *a, const char *b)
 		printf("score %d (cosine %.4f), threshold %d (FMR %s): %s\n",
 		       score, mncr_face_score_cosine(score), threshold, rate,
 		       d.accept ? "same person" : "not the same person");
-		if (o->mfn512)
+		if (o->network == MNCR_FACE_NET_MFN512)
 			printf("cosine %.4f (float embeddings)\n",
-			       mncr_face_cosine(f[0].e512, f[1].e512, MNCR_FACE_MFN512_DIM));
+			       mncr_face_cosine(f[0].res.embedding, f[1].res.embedding,
+						MNCR_FACE_MFN512_DIM));
 		else
 			printf("distance %.4f (float embeddings; dlib's threshold 0.6)\n",
 			       distance);
@@ -353,7 +338,9 @@ int cmd_face(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct face_opts o = { .json = cli->json, .fmr = 1e-3 };
+	struct face_opts o = {
+		.json = cli->json, .fmr = 1e-3, .network = MNCR_FACE_NET_DEFAULT
+	};
 	const char *sub;
 	char *end;
 	int opt;
@@ -375,11 +362,10 @@ int cmd_face(struct cli *cli, int argc, char **argv)
 		case 'j': o.json = true; break;
 		case O_MODELS: o.models = optarg; break;
 		case O_MODEL:
-			if (strcmp(optarg, "resnet") && strcmp(optarg, "mfn512")) {
+			if (mncr_face_network_parse(optarg, &o.network)) {
 				fprintf(stderr, "mncr: face: --model: resnet or mfn512\n");
 				return EXIT_USAGE;
 			}
-			o.mfn512 = !strcmp(optarg, "mfn512");
 			break;
 		case O_FMR:
 			o.fmr = strtod(optarg, &end);

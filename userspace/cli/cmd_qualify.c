@@ -27,7 +27,8 @@ static const char usage_text[] =
 "                    --service HOST:PORT --service-ca PEM --cert PEM --key PEM\n"
 "                    [--institution CODE] [--service-name NAME] [--proxy URL]\n"
 "                    [--audit FILE]\n"
-"                    [--claim-dir DIR] [--models DIR] [--frame PICTURE]...\n"
+"                    [--claim-dir DIR] [--models DIR] [--model resnet|mfn512]\n"
+"                    [--frame PICTURE]...\n"
 "                    [--ca-keys DIR] [--card-unavailable refuse|allow]\n"
 "                    [--face-max N] [--frames-per-attempt N]\n"
 "                    [--liveness-frames N] [--retries N]\n"
@@ -60,7 +61,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 	enum { O_SITE = 256, O_ABSENT, O_OPERATOR, O_SERVICE, O_SCA, O_CERT,
 	       O_KEY, O_INST, O_SNAME, O_PROXY, O_AUDIT, O_CLAIM, O_MODELS, O_FRAME,
 	       O_FACEMAX, O_FPA, O_LIVE, O_RETRIES, O_LAST, O_NOSWITCH, O_NOPDF,
-	       O_WAIT, O_CAKEYS, O_UNAVAIL };
+	       O_WAIT, O_CAKEYS, O_UNAVAIL, O_MODEL };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "site", required_argument, NULL, O_SITE },
@@ -76,6 +77,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		{ "audit", required_argument, NULL, O_AUDIT },
 		{ "claim-dir", required_argument, NULL, O_CLAIM },
 		{ "models", required_argument, NULL, O_MODELS },
+		{ "model", required_argument, NULL, O_MODEL },
 		{ "ca-keys", required_argument, NULL, O_CAKEYS },
 		{ "card-unavailable", required_argument, NULL, O_UNAVAIL },
 		{ "frame", required_argument, NULL, O_FRAME },
@@ -131,6 +133,13 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 		case O_CLAIM: cf->claim_dir = optarg; break;
 		case O_MODELS: cf->models = optarg; break;
 		case O_CAKEYS: cf->card_ca_keys = optarg; break;
+		case O_MODEL:
+			cf->face_model = !strcmp(optarg, "resnet") ?
+				MNCR_QUALIFY_FACE_MODEL_RESNET :
+				!strcmp(optarg, "mfn512") ? MNCR_QUALIFY_FACE_MODEL_MFN512 :
+				MNCR_QUALIFY_FACE_MODEL_DEFAULT;
+			bad |= cf->face_model == MNCR_QUALIFY_FACE_MODEL_DEFAULT;
+			break;
 		case O_UNAVAIL:
 			cf->card_allow_unavailable = strcmp(optarg, "allow") == 0;
 			bad |= !cf->card_allow_unavailable && strcmp(optarg, "refuse") != 0;

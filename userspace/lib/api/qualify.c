@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,11 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+
+/* face_model took reserved[0]: the layout is the old one. */
+_Static_assert(offsetof(struct mncr_qualify_config, reserved) ==
+	       offsetof(struct mncr_qualify_config, face_model) + sizeof(uint64_t),
+	       "mncr_qualify_config keeps its layout");
 
 _Static_assert(MNCR_QUALIFY_OPT_ALL == MNCR_FLOW_OPT_ALL &&
 	       MNCR_QUALIFY_OPT_CANCEL == MNCR_FLOW_OPT_CANCEL, "option bits");
@@ -308,12 +314,25 @@ static const char *hook_card_verdict(void *ctx)
 	       mncr_card_auth_verdict_name(st->card_verdict) : NULL;
 }
 
+static enum mncr_face_network face_network(uint64_t m)
+{
+	switch (m) {
+	case MNCR_QUALIFY_FACE_MODEL_RESNET:
+		return MNCR_FACE_NET_RESNET;
+	case MNCR_QUALIFY_FACE_MODEL_MFN512:
+		return MNCR_FACE_NET_MFN512;
+	default:
+		return MNCR_FACE_NET_DEFAULT;
+	}
+}
+
 static int hook_face(void *ctx, unsigned int attempt,
 		     enum mncr_flow_face_result *res)
 {
 	struct mncr_qualify *q = ctx;
 	struct mncr_face_attempt_opts o = {
 		.models = q->c.models,
+		.network = face_network(q->c.face_model),
 		.face_frames = q->c.face_frames,
 		.liveness_frames = q->c.liveness_frames,
 		.fd = q->dev->fd,
@@ -602,6 +621,8 @@ static bool config_ok(const struct mncr_qualify_config *c, char *why,
 		bad = "face frames out of range";
 	else if (!c->models)
 		bad = "no face models folder";
+	else if (c->face_model > MNCR_QUALIFY_FACE_MODEL_MFN512)
+		bad = "face model: default, resnet or mfn512";
 	else if (c->n_frames && !c->frames)
 		bad = "n_frames without frames";
 	else if (!c->institution || !mncr_elig_institution_valid(c->institution))

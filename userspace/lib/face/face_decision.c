@@ -10,6 +10,21 @@
 
 #define MAX_FRAMES 4096
 
+int32_t mncr_face_threshold(enum mncr_face_network n, double fmr)
+{
+	int strict = fmr < 5e-4;
+
+	switch (n) {
+	case MNCR_FACE_NET_RESNET:
+		return strict ? MNCR_FACE_THRESHOLD_FMR_1E4 : MNCR_FACE_THRESHOLD_FMR_1E3;
+	case MNCR_FACE_NET_MFN512:
+		return strict ? MNCR_FACE_MFN512_THRESHOLD_FMR_1E4 :
+				MNCR_FACE_MFN512_THRESHOLD_FMR_1E3;
+	default:
+		return INT32_MAX;
+	}
+}
+
 static int fmr_ok(double fmr)
 {
 	return fmr > 0 && fmr < 1;

@@ -17,14 +17,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "face/face_network.h"
 #include "face/face_quantize.h"
 
 /*
  * The range of scores of two templates from mncr_face_quantize(): a
- * template's norm is at most 320 + sqrt(128) / 2 (rounding moves each
- * component by 0.5 at most, clamping only shortens it), below 326.
+ * template's norm is at most 320 + sqrt(512) / 2 (rounding moves each
+ * component by 0.5 at most, clamping only shortens it), below 332.
  */
-#define MNCR_FACE_SCORE_MAX ((MNCR_FACE_Q_SCALE + 6) * (MNCR_FACE_Q_SCALE + 6))
+#define MNCR_FACE_SCORE_MAX ((MNCR_FACE_Q_SCALE + 12) * (MNCR_FACE_Q_SCALE + 12))
 #define MNCR_FACE_SCORE_MIN (-MNCR_FACE_SCORE_MAX)
 #define MNCR_FACE_SCORE_BINS (MNCR_FACE_SCORE_MAX - MNCR_FACE_SCORE_MIN + 1)
 
@@ -41,6 +42,13 @@
  */
 #define MNCR_FACE_MFN512_THRESHOLD_FMR_1E3 35267	/* cosine 0.3444, FNMR 0.56% */
 #define MNCR_FACE_MFN512_THRESHOLD_FMR_1E4 43059	/* cosine 0.4205, FNMR 1.25% */
+
+/*
+ * The threshold of network n for a false-match rate: the FMR 1e-4 one
+ * when fmr < 5e-4, else the 1e-3 one. INT32_MAX (nothing passes) for a
+ * bad n.
+ */
+int32_t mncr_face_threshold(enum mncr_face_network n, double fmr);
 
 enum mncr_face_metric {
 	MNCR_FACE_COSINE,	/* similarity: accept when >= threshold */

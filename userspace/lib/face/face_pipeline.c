@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "face/face_conv.h"
+#include "face/face_err.h"
+#include "face/face_mfn.h"
+#include "face/face_mfn512.h"
 #include "face/face_pipeline.h"
 #include "face/face_quantize.h"
 
@@ -14,7 +17,9 @@
 struct mncr_face_pipeline {
 	struct mncr_face_detector *det;
 	struct mncr_face_landmarker *lm;
-	struct mncr_face_net *net;
+	enum mncr_face_network network;
+	struct mncr_face_net *net;		/* resnet */
+	struct mncr_face_mfn512 *mfn512;	/* mfn512 */
 };
 
 struct mncr_face_pipeline_ws {
@@ -22,6 +27,10 @@ struct mncr_face_pipeline_ws {
 	struct mncr_face_detect_ws *det[MNCR_FACE_PIPELINE_SIZES];
 	struct mncr_face_landmark_ws *lm;
 	struct mncr_face_embed_ws *embed;
+	/* the 512-d network's, made for mfn512_of when first used */
+	struct mncr_face_mfn512_ws *mfn512;
+	const struct mncr_face_mfn512 *mfn512_of;
+	uint8_t chip112[MNCR_FACE_MFN512_SIZE * MNCR_FACE_MFN512_SIZE];
 };
 
 static int reason(struct mncr_face_result *res, int ret, const char *fmt, ...)
@@ -31,7 +40,7 @@ static int reason(struct mncr_face_result *res, int ret, const char *fmt, ...)
  * The chip's embedding; with mirror, the mean of the chip's and its mirror
  * image's (the mean keeps dlib's distance scale: 0.6 still means the same).
  */
-static int embed_chip(const struct mncr_face_pipeline *p,
+static int embed_resnet(const struct mncr_face_pipeline *p,
 		      struct mncr_face_pipeline_ws *ws, const uint8_t *chip,
 		      int mirror, float e[MNCR_FACE_EMBED_DIM])
 {
@@ -87,25 +96,50 @@ void mncr_face_pipeline_free(struct mncr_face_pipeline *p)
 	mncr_face_detector_free(p->det);
 	mncr_face_landmarker_free(p->lm);
 	mncr_face_net_free(p->net);
+	mncr_face_mfn512_free(p->mfn512);
 	free(p);
+}
+
+/* The embedding network n into p. */
+static int load_network(struct mncr_face_pipeline *p, const char *dir,
+			enum mncr_face_network n, char *err, size_t err_len)
+{
+	int ret;
+
+	p->network = n;
+	if (n == MNCR_FACE_NET_MFN512) {
+		ret = mncr_face_mfn512_load(&p->mfn512, dir, err, err_len);
+		return ret ? ret : mncr_face_mfn512_set_impl(p->mfn512,
+							     mncr_face_conv_fastest());
+	}
+	ret = mncr_face_net_load(&p->net, dir, err, err_len);
+	return ret ? ret : mncr_face_net_set_impl(p->net, mncr_face_conv_fastest());
 }
 
 int mncr_face_pipeline_load(struct mncr_face_pipeline **out, const char *dir,
 			    char *err, size_t err_len)
 {
-	struct mncr_face_pipeline *p = calloc(1, sizeof(*p));
+	return mncr_face_pipeline_load_network(out, dir, MNCR_FACE_NET_DEFAULT,
+					       err, err_len);
+}
+
+int mncr_face_pipeline_load_network(struct mncr_face_pipeline **out, const char *dir,
+				    enum mncr_face_network n, char *err,
+				    size_t err_len)
+{
+	struct mncr_face_pipeline *p;
 	int ret;
 
 	*out = NULL;
-	if (!p) {
-		if (err && err_len)
-			snprintf(err, err_len, "out of memory");
-		return -ENOMEM;
-	}
+	if (!mncr_face_network_dim(n))
+		return mncr_face_seterr(err, err_len, -EINVAL, "no embedding network %d",
+					(int)n);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return mncr_face_seterr(err, err_len, -ENOMEM, "out of memory");
 	ret = mncr_face_detector_load(&p->det, dir, err, err_len);
 	ret = ret ? ret : mncr_face_landmarker_load(&p->lm, dir, err, err_len);
-	ret = ret ? ret : mncr_face_net_load(&p->net, dir, err, err_len);
-	ret = ret ? ret : mncr_face_net_set_impl(p->net, mncr_face_conv_fastest());
+	ret = ret ? ret : load_network(p, dir, n, err, err_len);
 	if (ret) {
 		mncr_face_pipeline_free(p);
 		return ret;
@@ -122,6 +156,7 @@ void mncr_face_pipeline_ws_free(struct mncr_face_pipeline_ws *ws)
 		mncr_face_detect_ws_free(ws->det[i]);
 	mncr_face_landmark_ws_free(ws->lm);
 	mncr_face_embed_ws_free(ws->embed);
+	mncr_face_mfn512_ws_free(ws->mfn512);
 	free(ws);
 }
 
@@ -138,6 +173,16 @@ struct mncr_face_pipeline_ws *mncr_face_pipeline_ws_new(void)
 		return NULL;
 	}
 	return ws;
+}
+
+enum mncr_face_network mncr_face_pipeline_network(const struct mncr_face_pipeline *p)
+{
+	return p ? p->network : MNCR_FACE_NET_DEFAULT;
+}
+
+size_t mncr_face_pipeline_dim(const struct mncr_face_pipeline *p)
+{
+	return p ? mncr_face_network_dim(p->network) : 0;
 }
 
 const struct mncr_face_detector *mncr_face_pipeline_detector(const struct mncr_face_pipeline *p)
@@ -158,6 +203,29 @@ const struct mncr_face_net *mncr_face_pipeline_net(const struct mncr_face_pipeli
 static int valid_image(const struct mncr_face_image *img)
 {
 	return img && img->px && img->w > 0 && img->h > 0;
+}
+
+/* The 512-d network on the ArcFace chip of res->pts. */
+static int embed_mfn512(const struct mncr_face_pipeline *p,
+			struct mncr_face_pipeline_ws *ws,
+			const struct mncr_face_image *img,
+			struct mncr_face_result *res)
+{
+	struct mncr_face_image chip = {
+		MNCR_FACE_MFN512_SIZE, MNCR_FACE_MFN512_SIZE, ws->chip112
+	};
+	int ret;
+
+	if (ws->mfn512_of != p->mfn512) {
+		mncr_face_mfn512_ws_free(ws->mfn512);
+		ws->mfn512 = mncr_face_mfn512_ws_new(p->mfn512);
+		ws->mfn512_of = ws->mfn512 ? p->mfn512 : NULL;
+		if (!ws->mfn512)
+			return -ENOMEM;
+	}
+	ret = mncr_face_mfn_align(img, res->pts, &chip);
+	return ret ? ret : mncr_face_mfn512_embed(p->mfn512, ws->mfn512, chip.px,
+						  MNCR_FACE_MFN512_SIZE, res->embedding);
 }
 
 /* Everything after detection; res->box is the face. */
@@ -192,11 +260,12 @@ static int after_detection(const struct mncr_face_pipeline *p,
 	}
 	res->fails = mncr_face_quality_check(&res->quality, &o->limits);
 	if (o->embed) {
-		ret = embed_chip(p, ws, res->chip, o->mirror, res->embedding);
+		ret = p->network == MNCR_FACE_NET_MFN512 ?
+			embed_mfn512(p, ws, img, res) :
+			embed_resnet(p, ws, res->chip, o->mirror, res->embedding);
 		if (ret)
 			return reason(res, ret, "embedding: %s", strerror(-ret));
-		if (mncr_face_quantize(res->embedding, MNCR_FACE_EMBED_DIM,
-				       res->templ)) {
+		if (mncr_face_quantize(res->embedding, (size_t)res->dim, res->templ)) {
 			res->status = MNCR_FACE_BAD_LANDMARKS;
 			return reason(res, 0, "embedding not usable (zero or not finite)");
 		}
@@ -233,6 +302,8 @@ int mncr_face_pipeline_run_box(const struct mncr_face_pipeline *p,
 	}
 	if (!p || !ws || !valid_image(img) || !box)
 		return reason(res, -EINVAL, "invalid arguments");
+	res->network = p->network;
+	res->dim = (int)mncr_face_pipeline_dim(p);
 	res->box = *box;
 	res->n_faces = 1;
 	return after_detection(p, ws, img, o, res);
@@ -275,6 +346,8 @@ int mncr_face_pipeline_run(const struct mncr_face_pipeline *p,
 		return reason(res, -EINVAL, "invalid arguments");
 	if (!valid_opts(o))
 		return reason(res, -EINVAL, "invalid options");
+	res->network = p->network;
+	res->dim = (int)mncr_face_pipeline_dim(p);
 	for (int i = 0; i < MNCR_FACE_PIPELINE_SIZES && o->sizes[i] && !n; i++) {
 		struct mncr_face_detect_opts d = {
 			o->sizes[i], o->min_score, o->max_iou

@@ -4,7 +4,9 @@
  * largest face's embedding and int8 template out, or the reason there is
  * none. Steps: detection (tiny face detector; the next input size is tried
  * when one finds nothing), the largest box, 68 landmarks, alignment to
- * dlib's 150x150 chip, quality gates, the ResNet embedding, quantisation.
+ * dlib's 150x150 chip, quality gates, the embedding of the network chosen
+ * at load (the ResNet on that chip, or the 512-d MobileFaceNet on the
+ * ArcFace 112x112 chip of the same landmarks), quantisation.
  */
 #ifndef MNCR_FACE_PIPELINE_H
 #define MNCR_FACE_PIPELINE_H
@@ -17,6 +19,7 @@
 #include "face/face_embed.h"
 #include "face/face_image.h"
 #include "face/face_landmarks.h"
+#include "face/face_network.h"
 #include "face/face_quality.h"
 
 #define MNCR_FACE_PIPELINE_SIZES 4	/* detector input sizes tried, at most */
@@ -33,8 +36,10 @@ struct mncr_face_pipeline_opts {
 	 * QUALITY then leave embedding and templ zero, res->embedded 0 */
 	int embed;
 	/*
-	 * default 1: the embedding is the mean of the chip's and its mirror
-	 * image's (a second pass, 4 ms; FNMR at FMR 1e-4 on LFW 19.6% -> 15.2%)
+	 * default 1: the ResNet's embedding is the mean of the chip's and its
+	 * mirror image's (a second pass, 4 ms; FNMR at FMR 1e-4 on LFW 19.6%
+	 * -> 15.2%). The 512-d network embeds the chip alone, as its
+	 * thresholds were measured (the mirror buys it nothing on LFW).
 	 */
 	int mirror;
 };
@@ -55,8 +60,10 @@ struct mncr_face_result {
 	struct mncr_face_point pts[MNCR_FACE_LANDMARKS];
 	struct mncr_face_quality quality;
 	uint8_t chip[MNCR_FACE_CHIP_SIZE * MNCR_FACE_CHIP_SIZE];
-	float embedding[MNCR_FACE_EMBED_DIM];
-	int8_t templ[MNCR_FACE_EMBED_DIM];
+	enum mncr_face_network network;	/* the pipeline's */
+	int dim;		/* of embedding and templ: 128 or 512 */
+	float embedding[MNCR_FACE_TEMPLATE_MAX];
+	int8_t templ[MNCR_FACE_TEMPLATE_MAX];
 	int embedded;		/* embedding and templ were computed */
 	char reason[128];	/* "" when OK */
 };
@@ -70,8 +77,13 @@ void mncr_face_pipeline_opts_default(struct mncr_face_pipeline_opts *o);
 
 /*
  * Loads the detector, landmark and recognition models from dir (their
- * checksums verified). Returns 0 or -errno with a message in err.
+ * checksums verified), the embedding network n's only. Returns 0 or
+ * -errno with a message in err (-EINVAL: no such network).
  */
+int mncr_face_pipeline_load_network(struct mncr_face_pipeline **p, const char *dir,
+				    enum mncr_face_network n, char *err,
+				    size_t err_len);
+/* The same with MNCR_FACE_NET_DEFAULT. */
 int mncr_face_pipeline_load(struct mncr_face_pipeline **p, const char *dir,
 			    char *err, size_t err_len);
 void mncr_face_pipeline_free(struct mncr_face_pipeline *p);
@@ -102,7 +114,11 @@ int mncr_face_pipeline_run_box(const struct mncr_face_pipeline *p,
 			       const struct mncr_face_pipeline_opts *o,
 			       struct mncr_face_result *res);
 
-/* The models, for callers that run single steps. */
+/* The embedding network loaded, and its template dimension. */
+enum mncr_face_network mncr_face_pipeline_network(const struct mncr_face_pipeline *p);
+size_t mncr_face_pipeline_dim(const struct mncr_face_pipeline *p);
+
+/* The models, for callers that run single steps (net: NULL unless resnet). */
 const struct mncr_face_detector *mncr_face_pipeline_detector(const struct mncr_face_pipeline *p);
 const struct mncr_face_landmarker *mncr_face_pipeline_landmarker(const struct mncr_face_pipeline *p);
 const struct mncr_face_net *mncr_face_pipeline_net(const struct mncr_face_pipeline *p);

@@ -27,7 +27,8 @@ struct mncr_face_attempt {
 	struct mncr_face_pipeline *own_pipe;	/* loaded here, freed here */
 	const struct mncr_face_pipeline *pipe;
 	struct mncr_face_pipeline_ws *ws;
-	int8_t ref[MNCR_FACE_EMBED_DIM];
+	int8_t ref[MNCR_FACE_TEMPLATE_MAX];
+	size_t dim;				/* the pipeline's templates' */
 	struct mncr_camera *camera;
 	char camera_node[64];
 };
@@ -73,7 +74,8 @@ int mncr_face_attempt_new(const struct mncr_face_attempt_opts *o,
 	if (!a->o.face_frames)
 		a->o.face_frames = 3;
 	a->pipe = o->pipe;
-	a->st.threshold = MNCR_FACE_THRESHOLD_FMR_1E3;
+	a->st.threshold = mncr_face_threshold(o->pipe ? mncr_face_pipeline_network(o->pipe) :
+					      o->network, 1e-3);
 	a->st.card_verdict = -1;
 	*out = a;
 	return 0;
@@ -105,9 +107,10 @@ static int load_models(struct mncr_face_attempt *a)
 
 	if (!a->pipe) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		say(a, "loading the face models from %s ...", a->o.models);
-		ret = mncr_face_pipeline_load(&a->own_pipe, a->o.models, err,
-					      sizeof(err));
+		say(a, "loading the face models from %s (network %s) ...",
+		    a->o.models, mncr_face_network_name(a->o.network));
+		ret = mncr_face_pipeline_load_network(&a->own_pipe, a->o.models,
+						      a->o.network, err, sizeof(err));
 		if (ret < 0) {
 			say(a, "face models: %s", err);
 			return ret;
@@ -115,6 +118,8 @@ static int load_models(struct mncr_face_attempt *a)
 		a->pipe = a->own_pipe;
 		say(a, "face models loaded and checked (%.0f ms)", ms_since(&t0));
 	}
+	a->dim = mncr_face_pipeline_dim(a->pipe);
+	a->st.threshold = mncr_face_threshold(mncr_face_pipeline_network(a->pipe), 1e-3);
 	if (!a->ws)
 		a->ws = mncr_face_pipeline_ws_new();
 	return a->ws ? 0 : -ENOMEM;
@@ -143,7 +148,7 @@ static int photo_template(struct mncr_face_attempt *a,
 		ret = -ENODATA;
 	}
 	if (ret == 0)
-		memcpy(a->ref, res->templ, sizeof(a->ref));
+		memcpy(a->ref, res->templ, a->dim);
 	if (res)
 		OPENSSL_cleanse(res, sizeof(*res));
 	free(res);
@@ -291,9 +296,9 @@ static void score(struct mncr_face_attempt *a, const int8_t *probes, size_t n,
 
 	if (a->o.fd >= 0 &&
 	    mncr_device_match(a->o.fd, probes, n, a->ref, 1,
-			      MNCR_FACE_EMBED_DIM, scores, &flags) == 0)
+			      a->dim, scores, &flags) == 0)
 		return;
-	mncr_match_score_ref(probes, n, a->ref, 1, MNCR_FACE_EMBED_DIM, scores);
+	mncr_match_score_ref(probes, n, a->ref, 1, a->dim, scores);
 }
 
 /* One attempt's consecutive camera frames. */
@@ -339,7 +344,7 @@ static int run_match(struct mncr_face_attempt *a, const struct run *r,
 		     unsigned int k, struct mncr_face_result *res,
 		     unsigned int *faces, struct mncr_face_decision *d)
 {
-	int8_t probes[MATCH_MAX * MNCR_FACE_EMBED_DIM];
+	int8_t probes[MATCH_MAX * MNCR_FACE_TEMPLATE_MAX];
 	int32_t scores[MATCH_MAX];
 	size_t n = 0;
 	int ret = 0;
@@ -357,8 +362,7 @@ static int run_match(struct mncr_face_attempt *a, const struct run *r,
 		if (ret < 0)
 			break;
 		if (res->status == MNCR_FACE_OK)
-			memcpy(probes + n++ * MNCR_FACE_EMBED_DIM, res->templ,
-			       MNCR_FACE_EMBED_DIM);
+			memcpy(probes + n++ * a->dim, res->templ, a->dim);
 	}
 	*faces = (unsigned int)n;
 	if (ret == 0 && n > 0) {

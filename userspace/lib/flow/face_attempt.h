@@ -11,7 +11,7 @@
  * spread over the run, go through the whole pipeline; their templates are
  * scored by the reader's match ioctl (the library's reference scorer when
  * the device has no engine) and the best decides at the FMR 1e-3
- * threshold (face_decision.h). Only a match needs the liveness check: the
+ * threshold of the pipeline's network (face_decision.h). Only a match needs the liveness check: the
  * run's frames, in order, feed the liveness accumulator (face_liveness.h;
  * the landmarks only, no embedding) until it says live or spoof, with up
  * to two more runs when it cannot tell yet. Anything but "live" fails the
@@ -52,6 +52,8 @@ struct mncr_face_frames {
 
 struct mncr_face_attempt_opts {
 	const char *models;		/* the face models' folder */
+	/* The embedding network to load (MNCR_FACE_NET_DEFAULT is mfn512). */
+	enum mncr_face_network network;
 	/* Loaded models to use instead (kept, not freed): NULL loads them. */
 	const struct mncr_face_pipeline *pipe;
 	unsigned int face_frames;	/* matched per attempt, 1..16 (0: 3) */

@@ -167,6 +167,9 @@ $(O)/tests/test_eligd_request: $(O)/userspace/service/request.o
 $(O)/tests/test_eligd_sources: $(O)/userspace/service/sources.o
 $(O)/asan/tests/test_eligd_request: $(O)/asan/userspace/service/request.o
 $(O)/asan/tests/test_eligd_sources: $(O)/asan/userspace/service/sources.o
+# The kiosk's question handshake (glib only, no GTK).
+$(O)/tests/test_kiosk_ask: $(O)/userspace/kiosk/ask.o
+$(O)/asan/tests/test_kiosk_ask: $(O)/asan/userspace/kiosk/ask.o
 
 $(O)/asan/tests/%: $(O)/asan/tests/unit/%.o $(O)/asan/libmncr-emul.a $(O)/asan/libmncr.a
 	@mkdir -p $(dir $@)

@@ -51,6 +51,9 @@ static void on_choice(GtkButton *b, gpointer data)
 	k->choice = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(b),
 						       "mncr-option"));
 	answer(k, fill_choice, 0);
+	/* The flow's next prompt (look at the camera) belongs there. */
+	if (k->choice == MNCR_QUALIFY_OPT_FACE)
+		show(k, KIOSK_SCR_FACE, NULL, NULL, NULL);
 }
 
 static void on_key(GtkButton *b, gpointer data)
@@ -244,8 +247,12 @@ static gboolean on_event(gpointer data)
 	case KIOSK_EV_WAITING:
 		show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
 		break;
+	case KIOSK_EV_CARD:
+		k->query = 0;
+		show(k, KIOSK_SCR_READING, NULL, NULL, NULL);
+		break;
 	case KIOSK_EV_READING:
-		k->consent_seen = false;
+		k->query = 1;
 		show(k, KIOSK_SCR_READING, NULL, NULL, NULL);
 		break;
 	case KIOSK_EV_FACE:
@@ -254,8 +261,11 @@ static gboolean on_event(gpointer data)
 		break;
 	case KIOSK_EV_SHOW:
 		keep_last(k, &ev->p);
+		/* After the query: "querying" once, then the result. */
 		scr = k->cur == KIOSK_SCR_FACE ? KIOSK_SCR_FACE :
-		      k->consent_seen ? KIOSK_SCR_RESULT : KIOSK_SCR_READING;
+		      k->query > 1 ? KIOSK_SCR_RESULT : KIOSK_SCR_READING;
+		if (k->query)
+			k->query = 2;
 		show(k, scr, ev->p.text, ev->p.detail, ev->p.guide);
 		break;
 	case KIOSK_EV_ENDED:
@@ -304,7 +314,6 @@ static gboolean present(gpointer data)
 		scr = KIOSK_SCR_PIN;
 		break;
 	case KIOSK_ASK_CONSENT:
-		k->consent_seen = true;
 		kiosk_screens_consent(&k->s, a->consent);
 		scr = KIOSK_SCR_CONSENT;
 		break;

@@ -33,7 +33,7 @@ struct kiosk {
 	enum kiosk_screen cur;
 	unsigned long ask_id;		/* the question on screen, 0: none */
 	enum kiosk_ask_kind ask_kind;
-	bool consent_seen;		/* a result follows the consents */
+	int query;			/* 0, 1 querying, 2 its prompt shown */
 	unsigned int choice;		/* the answer being given */
 	bool yes;
 	char *last_text;		/* the last prompt, for the face page */

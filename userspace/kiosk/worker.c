@@ -40,16 +40,19 @@ static bool card_gone(void *arg)
 
 /* ---- the library's callbacks, on this thread ---- */
 
+/*
+ * The prompts carry no state; these transcript lines mark the two the
+ * screen cannot tell from a question: the face run and the query.
+ */
 static void transcript(void *ctx, double ms, const char *line)
 {
 	struct kiosk_worker *w = ctx;
 
 	fprintf(stderr, "[%7.3f] %s\n", ms / 1e3, line);
-	/* The prompts carry no state; a face attempt shows only here. */
-	if (w->face_chosen && !strncmp(line, "face attempt", 12)) {
-		w->face_chosen = false;
+	if (g_str_has_prefix(line, "card photo: face found"))
 		post_kind(w, KIOSK_EV_FACE);
-	}
+	else if (g_str_has_prefix(line, "eligibility query"))
+		post_kind(w, KIOSK_EV_READING);
 }
 
 static void show(void *ctx, const struct mncr_qualify_prompt *p)
@@ -79,10 +82,8 @@ static int choose(void *ctx, const struct mncr_qualify_prompt *p,
 	struct kiosk_ask a = { .kind = KIOSK_ASK_CHOOSE };
 	int ret = ask(w, &a, p);
 
-	if (ret == 0) {
+	if (ret == 0)
 		*choice = a.choice;
-		w->face_chosen = a.choice == MNCR_QUALIFY_OPT_FACE;
-	}
 	return ret;
 }
 
@@ -159,8 +160,7 @@ static gpointer run(gpointer data)
 			post(w, ev);
 			break;
 		}
-		post_kind(w, KIOSK_EV_READING);
-		w->face_chosen = false;
+		post_kind(w, KIOSK_EV_CARD);
 		ret = mncr_qualify_run(w->q, w->dev, &out);
 		ended(w, &out, ret);
 		/* A session that did not start leaves the card in: wait. */

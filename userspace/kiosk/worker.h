@@ -16,8 +16,9 @@
 
 enum kiosk_event_kind {
 	KIOSK_EV_WAITING,		/* no card */
-	KIOSK_EV_READING,		/* a card was set */
-	KIOSK_EV_FACE,			/* a face attempt runs */
+	KIOSK_EV_CARD,			/* a card was set */
+	KIOSK_EV_FACE,			/* the face run is next */
+	KIOSK_EV_READING,		/* the query runs */
 	KIOSK_EV_SHOW,			/* a prompt without a question */
 	KIOSK_EV_ENDED,			/* the card is out; the outcome */
 	KIOSK_EV_FAILED,		/* no reader, or no session */
@@ -48,7 +49,6 @@ struct kiosk_worker {
 	struct mncr_device *watch;	/* read-only: is the card still in */
 	GThread *thread;
 	gint stop;
-	bool face_chosen;
 };
 
 /* Creates the qualification object and starts the thread; why on error. */

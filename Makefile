@@ -343,6 +343,7 @@ install: all install-lib
 	install -D -m 0755 $(O)/mncr $(DESTDIR)$(PREFIX)/bin/mncr
 	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)$(PREFIX)/bin/mncr-sim
 	$(if $(SVC_SRC),install -D -m 0755 $(O)/mncr-eligd $(DESTDIR)$(PREFIX)/bin/mncr-eligd)
+	$(if $(KIOSK),install -D -m 0755 $(KIOSK) $(DESTDIR)$(PREFIX)/bin/mncr-kiosk)
 	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)$(PREFIX)/share/man/man1/mncr.1
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/mncr/faces tests/faces/*.png
 	for mo in $(MO:$(O)/%=%); do \

@@ -25,6 +25,7 @@ struct kiosk_options {
 
 struct kiosk {
 	struct kiosk_options opt;
+	const char **frames;		/* --frame pictures, for cfg.frames */
 	GtkApplication *app;
 	GtkWidget *win;
 	struct kiosk_screens s;

@@ -8,7 +8,11 @@
  *                   [--service-name NAME] [--audit FILE] [--claim-dir DIR]
  *                   [--models DIR] [--operator ID] [--site clinic|pharmacy]
  *                   [--patient-absent] [--script FILE] [--screenshot-dir DIR]
+ *                   [--ca-keys DIR] [--institution CODE] [--proxy URL]
+ *                   [--frame PICTURE]... [--frames-per-attempt N]
+ *                   [--liveness-frames N] [--face-max N] [--allow-last-pin-try]
  *        mncr-kiosk --render-states DIR [--font-size PT]
+ * The library checks the numbers (mncr_qualify_new says what is wrong).
  * Full screen unless --window. Japanese unless the locale says otherwise
  * (MNCR_LOCALEDIR: where the catalogues are). Exit: 0 eligible, 10 another
  * outcome (script runs), 2 usage, 3 no reader.
@@ -32,6 +36,9 @@ static int usage(void)
 	      "         [--service-name NAME] [--audit FILE] [--claim-dir DIR]\n"
 	      "         [--models DIR] [--operator ID] [--site clinic|pharmacy]\n"
 	      "         [--patient-absent] [--script FILE] [--screenshot-dir DIR]\n"
+	      "         [--ca-keys DIR] [--institution CODE] [--proxy URL]\n"
+	      "         [--frame PICTURE]... [--frames-per-attempt N]\n"
+	      "         [--liveness-frames N] [--face-max N] [--allow-last-pin-try]\n"
 	      "       mncr-kiosk --render-states DIR [--font-size PT]\n", stderr);
 	return 2;
 }
@@ -42,6 +49,8 @@ static int flag(struct kiosk *k, const char *name)
 		k->opt.window = true;
 	else if (!strcmp(name, "patient-absent"))
 		k->w.cfg.patient_absent = true;
+	else if (!strcmp(name, "allow-last-pin-try"))
+		k->w.cfg.allow_last_pin_try = true;
 	else
 		return -1;
 	return 0;
@@ -86,6 +95,21 @@ static int option(struct kiosk *k, const char *name, const char *v,
 			return -1;
 		cfg->site = strcmp(v, "pharmacy") ? MNCR_QUALIFY_SITE_CLINIC :
 			    MNCR_QUALIFY_SITE_PHARMACY;
+	} else if (!strcmp(name, "ca-keys")) {
+		cfg->card_ca_keys = v;
+	} else if (!strcmp(name, "institution")) {
+		cfg->institution = v;
+	} else if (!strcmp(name, "proxy")) {
+		cfg->proxy = v;
+	} else if (!strcmp(name, "frame")) {
+		k->frames[cfg->n_frames++] = v;	/* argc entries: room */
+		cfg->frames = k->frames;
+	} else if (!strcmp(name, "frames-per-attempt")) {
+		cfg->face_frames = (unsigned int)atoi(v);
+	} else if (!strcmp(name, "liveness-frames")) {
+		cfg->liveness_frames = (unsigned int)atoi(v);
+	} else if (!strcmp(name, "face-max")) {
+		cfg->face_max = (unsigned int)atoi(v);
 	} else if (!strcmp(name, "script")) {
 		k->opt.script = v;
 	} else if (!strcmp(name, "screenshot-dir")) {
@@ -134,12 +158,16 @@ int main(int argc, char **argv)
 	int ret;
 
 	k.opt.font_pt = 20;
+	k.frames = g_new0(const char *, (size_t)argc + 1);
 	mncr_qualify_config_init(&k.w.cfg);
 	k.w.cfg.audit_log = "audit.log";
-	if (parse(argc, argv, &k, host, sizeof(host)) < 0)
+	if (parse(argc, argv, &k, host, sizeof(host)) < 0) {
+		g_free(k.frames);
 		return usage();
+	}
 	if (k.opt.script && kiosk_script_load(&k.script, k.opt.script) < 0) {
 		fprintf(stderr, "mncr-kiosk: cannot read %s\n", k.opt.script);
+		g_free(k.frames);
 		return 2;
 	}
 	setlocale(LC_ALL, "");
@@ -152,5 +180,6 @@ int main(int argc, char **argv)
 	ret = g_application_run(G_APPLICATION(k.app), 1, argv);
 	kiosk_shutdown(&k);
 	g_object_unref(k.app);
+	g_free(k.frames);
 	return ret ? ret : k.status;
 }

@@ -161,12 +161,13 @@ static void drive(struct kiosk *k)
 	}
 	switch (k->ask_kind) {
 	case KIOSK_ASK_CHOOSE:
-		for (unsigned int bit = 1; bit & MNCR_QUALIFY_OPT_ALL; bit <<= 1)
-			if (!strcmp(line, mncr_qualify_option_name(bit))) {
-				press(kiosk_screens_choice(&k->s, scr, bit));
+		for (unsigned int b = 1; b & MNCR_QUALIFY_OPT_ALL; b <<= 1)
+			if (!strcmp(line, mncr_qualify_option_name(b))) {
+				press(kiosk_screens_choice(&k->s, scr, b));
 				return;
 			}
-		fprintf(stderr, "mncr-kiosk: script: '%s' is not offered\n", line);
+		fprintf(stderr, "mncr-kiosk: script: '%s' is not offered\n",
+			line);
 		press(k->s.cancel);
 		break;
 	case KIOSK_ASK_PIN:
@@ -189,15 +190,16 @@ static void drive(struct kiosk *k)
 static gboolean record(gpointer data)
 {
 	struct kiosk *k = data;
+	const char *dir = k->opt.render_dir ? k->opt.render_dir :
+			  k->opt.shot_dir;
+	GtkStack *stack = GTK_STACK(k->s.stack);
 	char name[64];
 
 	k->record_queued = false;
-	if (k->opt.shot_dir || k->opt.render_dir) {
+	if (dir) {
 		snprintf(name, sizeof(name), "%02u-%s", k->shots++,
-			 gtk_stack_get_visible_child_name(GTK_STACK(k->s.stack)));
-		if (kiosk_snapshot_save(k->s.root, k->opt.render_dir ?
-					k->opt.render_dir : k->opt.shot_dir,
-					name) < 0)
+			 gtk_stack_get_visible_child_name(stack));
+		if (kiosk_snapshot_save(k->s.root, dir, name) < 0)
 			k->status = 1;
 	}
 	if (k->opt.render_dir) {
@@ -334,7 +336,8 @@ static void connect(struct kiosk *k)
 	struct kiosk_screens *s = &k->s;
 
 	for (int i = 0; i < 10; i++)
-		g_signal_connect(s->pin_key[i], "clicked", G_CALLBACK(on_key), k);
+		g_signal_connect(s->pin_key[i], "clicked", G_CALLBACK(on_key),
+				 k);
 	g_signal_connect(s->pin_clear, "clicked", G_CALLBACK(on_pin_clear), k);
 	g_signal_connect(s->pin_ok, "clicked", G_CALLBACK(on_pin_ok), k);
 	g_signal_connect(s->yes, "clicked", G_CALLBACK(on_yes_no), k);

@@ -31,7 +31,7 @@ struct kiosk_page {
 	GtkWidget *text;
 	GtkWidget *detail;
 	GtkWidget *guide;
-	GtkWidget *choices;		/* CHOOSE, STAFF: one button an option */
+	GtkWidget *choices;		/* CHOOSE, STAFF: a button an option */
 };
 
 struct kiosk_screens {

@@ -22,7 +22,7 @@ int kiosk_script_load(struct kiosk_script *s, const char *path)
 		char *l = g_strstrip(all[i]);
 
 		if (*l && *l != '#')
-			all[n++] = l == all[i] ? all[i] : memmove(all[i], l, strlen(l) + 1);
+			all[n++] = memmove(all[i], l, strlen(l) + 1);
 		else
 			g_free(all[i]);
 	}

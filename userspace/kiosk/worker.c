@@ -164,11 +164,10 @@ static gpointer run(gpointer data)
 		ret = mncr_qualify_run(w->q, w->dev, &out);
 		ended(w, &out, ret);
 		/* A session that did not start leaves the card in: wait. */
-		if (!out.started)
-			while (!g_atomic_int_get(&w->stop) &&
-			       mncr_reader_wait_removal(w->dev, KIOSK_CARD_POLL_MS) ==
-			       -ETIMEDOUT)
-				;
+		while (!out.started && !g_atomic_int_get(&w->stop) &&
+		       mncr_reader_wait_removal(w->dev, KIOSK_CARD_POLL_MS) ==
+		       -ETIMEDOUT)
+			;
 	}
 	return NULL;
 }

@@ -163,8 +163,11 @@ static gpointer run(gpointer data)
 		post_kind(w, KIOSK_EV_CARD);
 		ret = mncr_qualify_run(w->q, w->dev, &out);
 		ended(w, &out, ret);
-		/* A session that did not start leaves the card in: wait. */
-		while (!out.started && !g_atomic_int_get(&w->stop) &&
+		/*
+		 * A session that did not start, or a cancel during the wait
+		 * for removal, leaves the card in: never run it twice.
+		 */
+		while (!g_atomic_int_get(&w->stop) &&
 		       mncr_reader_wait_removal(w->dev, KIOSK_CARD_POLL_MS) ==
 		       -ETIMEDOUT)
 			;

@@ -50,7 +50,12 @@ SONAME := libmncr.so.0
 LIB_SO := $(O)/libmncr.so.$(VERSION)
 LIB_MAP := userspace/lib/libmncr.map
 LIB_EMUL := $(O)/libmncr-emul.a
-PROGRAMS := $(O)/mncr $(O)/mncr-sim $(if $(SVC_SRC),$(O)/mncr-eligd)
+# The kiosk (userspace/kiosk/, GTK 4): only when GTK 4 is installed.
+KIOSK_SRC := $(wildcard userspace/kiosk/*.c)
+GTK_CFLAGS := $(shell pkg-config --cflags gtk4 2>/dev/null)
+GTK_LIBS := $(shell pkg-config --libs gtk4 libcrypto 2>/dev/null)
+KIOSK := $(if $(GTK_CFLAGS),$(O)/mncr-kiosk)
+PROGRAMS := $(O)/mncr $(O)/mncr-sim $(if $(SVC_SRC),$(O)/mncr-eligd) $(KIOSK)
 UNIT := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=$(O)/asan/tests/%)
 BENCH := $(BENCH_SRC:tests/bench/%.c=$(O)/bench/%)
@@ -132,6 +137,17 @@ $(O)/mncr: $(CLI_SRC:%.c=$(O)/%.o) $(LIB_SO) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) -L$(O) -lmncr -Wl,-rpath,'$$ORIGIN' \
 		$(LIB) $(LDLIBS)
 
+# The kiosk sees only the public headers (include/mncr) and libmncr.so, as
+# an appliance vendor's program would.
+$(O)/kiosk/%.o: userspace/kiosk/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -D_GNU_SOURCE -DLOCALEDIR='"$(PREFIX)/share/locale"' -Iinclude \
+		$(GTK_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(O)/mncr-kiosk: $(KIOSK_SRC:userspace/kiosk/%.c=$(O)/kiosk/%.o) $(LIB_SO)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) -L$(O) -lmncr -Wl,-rpath,'$$ORIGIN' \
+		$(GTK_LIBS)
+
 $(O)/mncr-sim: $(SIM_SRC:%.c=$(O)/%.o) $(LIB_EMUL) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -151,6 +167,9 @@ $(O)/tests/test_eligd_request: $(O)/userspace/service/request.o
 $(O)/tests/test_eligd_sources: $(O)/userspace/service/sources.o
 $(O)/asan/tests/test_eligd_request: $(O)/asan/userspace/service/request.o
 $(O)/asan/tests/test_eligd_sources: $(O)/asan/userspace/service/sources.o
+# The kiosk's question handshake (glib only, no GTK).
+$(O)/tests/test_kiosk_ask: $(O)/userspace/kiosk/ask.o
+$(O)/asan/tests/test_kiosk_ask: $(O)/asan/userspace/kiosk/ask.o
 
 $(O)/asan/tests/%: $(O)/asan/tests/unit/%.o $(O)/asan/libmncr-emul.a $(O)/asan/libmncr.a
 	@mkdir -p $(dir $@)
@@ -324,6 +343,7 @@ install: all install-lib
 	install -D -m 0755 $(O)/mncr $(DESTDIR)$(PREFIX)/bin/mncr
 	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)$(PREFIX)/bin/mncr-sim
 	$(if $(SVC_SRC),install -D -m 0755 $(O)/mncr-eligd $(DESTDIR)$(PREFIX)/bin/mncr-eligd)
+	$(if $(KIOSK),install -D -m 0755 $(KIOSK) $(DESTDIR)$(PREFIX)/bin/mncr-kiosk)
 	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)$(PREFIX)/share/man/man1/mncr.1
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/mncr/faces tests/faces/*.png
 	for mo in $(MO:$(O)/%=%); do \
@@ -336,7 +356,7 @@ install: all install-lib
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod clean
-	rm -rf $(O)/tests $(O)/asan $(O)/pic $(O)/userspace $(O)/bench $(O)/itest $(O)/locale \
+	rm -rf $(O)/tests $(O)/asan $(O)/pic $(O)/userspace $(O)/kiosk $(O)/bench $(O)/itest $(O)/locale \
 		$(O)/gen $(O)/$(O) \
 		$(O)/stage $(O)/examples $(LIB) $(LIB_EMUL) $(LIB_SO) $(O)/libmncr.so* $(PROGRAMS)
 
@@ -353,3 +373,6 @@ FORCE:
 # unit test's), so the next build compiles only what changed.
 .SECONDARY: $(ALL_OBJ)
 -include $(wildcard $(ALL_OBJ:.o=.d))
+KIOSK_OBJ := $(KIOSK_SRC:userspace/kiosk/%.c=$(O)/kiosk/%.o)
+.SECONDARY: $(KIOSK_OBJ)
+-include $(wildcard $(KIOSK_OBJ:.o=.d))

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "kiosk.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "snapshot.h"
+#include "states.h"
+
+static void wipe_pin(struct kiosk *k)
+{
+	OPENSSL_cleanse(k->pin, sizeof(k->pin));
+	k->pin_n = 0;
+	if (k->s.pin_dots)
+		kiosk_screens_pin_dots(&k->s, 0);
+}
+
+/* Screens are recorded once drawn: the frame clock says when. */
+static void show(struct kiosk *k, enum kiosk_screen scr, const char *text,
+		 const char *detail, const char *guide)
+{
+	k->cur = scr;
+	kiosk_screens_show(&k->s, scr, text, detail, guide);
+	gtk_widget_queue_draw(k->win);
+	k->dirty = true;
+}
+
+/* ---- answers: the buttons, and the script pressing them ---- */
+
+static void answer(struct kiosk *k, void (*fill)(struct kiosk_ask *, void *),
+		   int ret)
+{
+	if (!k->ask_id)
+		return;
+	kiosk_asker_answer(&k->w.asker, k->ask_id, fill, k, ret);
+	k->ask_id = 0;
+}
+
+static void fill_choice(struct kiosk_ask *a, void *arg)
+{
+	a->choice = ((struct kiosk *)arg)->choice;
+}
+
+static void on_choice(GtkButton *b, gpointer data)
+{
+	struct kiosk *k = data;
+
+	k->choice = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(b),
+						       "mncr-option"));
+	answer(k, fill_choice, 0);
+	/* The flow's next prompt (look at the camera) belongs there. */
+	if (k->choice == MNCR_QUALIFY_OPT_FACE)
+		show(k, KIOSK_SCR_FACE, NULL, NULL, NULL);
+}
+
+static void on_key(GtkButton *b, gpointer data)
+{
+	struct kiosk *k = data;
+	const char *d = gtk_button_get_label(b);
+
+	if (k->pin_n < sizeof(k->pin) - 1 && d && g_ascii_isdigit(d[0]))
+		k->pin[k->pin_n++] = d[0];
+	kiosk_screens_pin_dots(&k->s, k->pin_n);
+}
+
+static void on_pin_clear(GtkButton *b, gpointer data)
+{
+	(void)b;
+	wipe_pin(data);
+}
+
+static void fill_pin(struct kiosk_ask *a, void *arg)
+{
+	struct kiosk *k = arg;
+	size_t n = k->pin_n < a->pin_cap ? k->pin_n : a->pin_cap;
+
+	memcpy(a->pin, k->pin, n);
+	a->pin_len = n;
+}
+
+static void on_pin_ok(GtkButton *b, gpointer data)
+{
+	struct kiosk *k = data;
+
+	(void)b;
+	if (k->ask_kind == KIOSK_ASK_PIN)
+		answer(k, fill_pin, 0);
+	wipe_pin(k);
+}
+
+static void fill_yes(struct kiosk_ask *a, void *arg)
+{
+	a->yes = ((struct kiosk *)arg)->yes;
+}
+
+static void on_yes_no(GtkButton *b, gpointer data)
+{
+	struct kiosk *k = data;
+
+	k->yes = GTK_WIDGET(b) == k->s.yes;
+	answer(k, fill_yes, 0);
+}
+
+static void fill_attest(struct kiosk_ask *a, void *arg)
+{
+	struct kiosk *k = arg;
+	const char *id = gtk_editable_get_text(GTK_EDITABLE(k->s.operator_id));
+
+	if (mncr_qualify_operator_valid(id))
+		g_strlcpy(a->attest->operator_id, id,
+			  sizeof(a->attest->operator_id));
+	a->attest->patient_present =
+		gtk_check_button_get_active(GTK_CHECK_BUTTON(k->s.present));
+	a->attest->confirmed = k->yes;
+}
+
+static void on_attest(GtkButton *b, gpointer data)
+{
+	struct kiosk *k = data;
+	const char *id = gtk_editable_get_text(GTK_EDITABLE(k->s.operator_id));
+
+	k->yes = GTK_WIDGET(b) == k->s.confirm;
+	/* The audit log names who looked: no id, no attestation. */
+	if (k->yes && !mncr_qualify_operator_valid(id)) {
+		gtk_widget_grab_focus(k->s.operator_id);
+		return;
+	}
+	answer(k, fill_attest, 0);
+}
+
+static void on_cancel(GtkButton *b, gpointer data)
+{
+	struct kiosk *k = data;
+
+	(void)b;
+	wipe_pin(k);
+	k->ask_id = 0;
+	kiosk_worker_cancel(&k->w);
+}
+
+static void press(GtkWidget *b)
+{
+	if (b)
+		g_signal_emit_by_name(b, "clicked");
+}
+
+/* The script's next line, as the person would press it. */
+static void drive(struct kiosk *k)
+{
+	const char *line = kiosk_script_next(&k->script);
+	enum kiosk_screen scr = k->cur;
+
+	if (!line)
+		return;	/* nobody answers: a test's time limit ends it */
+	if (!strcmp(line, "cancel")) {
+		press(k->s.cancel);
+		return;
+	}
+	switch (k->ask_kind) {
+	case KIOSK_ASK_CHOOSE:
+		for (unsigned int b = 1; b & MNCR_QUALIFY_OPT_ALL; b <<= 1)
+			if (!strcmp(line, mncr_qualify_option_name(b))) {
+				press(kiosk_screens_choice(&k->s, scr, b));
+				return;
+			}
+		fprintf(stderr, "mncr-kiosk: script: '%s' is not offered\n",
+			line);
+		press(k->s.cancel);
+		break;
+	case KIOSK_ASK_PIN:
+		for (const char *c = line; *c; c++)
+			if (g_ascii_isdigit(*c))
+				press(k->s.pin_key[*c - '0']);
+		press(k->s.pin_ok);
+		break;
+	case KIOSK_ASK_CONSENT:
+		press(!strcmp(line, "yes") ? k->s.yes : k->s.no);
+		break;
+	case KIOSK_ASK_ATTEST:
+		press(!strcmp(line, "yes") ? k->s.confirm : k->s.reject);
+		break;
+	}
+}
+
+/* ---- the test driver's record, after each drawn change ---- */
+
+static gboolean record(gpointer data)
+{
+	struct kiosk *k = data;
+	const char *dir = k->opt.render_dir ? k->opt.render_dir :
+			  k->opt.shot_dir;
+	GtkStack *stack = GTK_STACK(k->s.stack);
+	char name[64];
+
+	k->record_queued = false;
+	if (dir) {
+		snprintf(name, sizeof(name), "%02u-%s", k->shots++,
+			 gtk_stack_get_visible_child_name(stack));
+		if (kiosk_snapshot_save(k->s.root, dir, name) < 0)
+			k->status = 1;
+	}
+	if (k->opt.render_dir) {
+		if (!kiosk_states_show(&k->s, ++k->render_step))
+			g_application_quit(G_APPLICATION(k->app));
+		k->dirty = true;
+		gtk_widget_queue_draw(k->win);
+	} else if (k->quit_after) {
+		g_application_quit(G_APPLICATION(k->app));
+	} else if (k->ask_id && k->script.lines) {
+		drive(k);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+static void after_paint(GdkFrameClock *clock, gpointer data)
+{
+	struct kiosk *k = data;
+
+	(void)clock;
+	if (!k->dirty || k->record_queued)
+		return;
+	k->dirty = false;
+	k->record_queued = true;
+	g_idle_add(record, k);
+}
+
+/* ---- the worker's news ---- */
+
+static void keep_last(struct kiosk *k, const struct kiosk_prompt *p)
+{
+	g_free(k->last_text);
+	g_free(k->last_detail);
+	g_free(k->last_guide);
+	k->last_text = g_strdup(p->text);
+	k->last_detail = g_strdup(p->detail);
+	k->last_guide = g_strdup(p->guide);
+}
+
+static gboolean on_event(gpointer data)
+{
+	struct kiosk_event *ev = data;
+	struct kiosk *k = ev->gui;
+	enum kiosk_screen scr;
+
+	switch (ev->kind) {
+	case KIOSK_EV_WAITING:
+		show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
+		break;
+	case KIOSK_EV_CARD:
+		k->query = 0;
+		show(k, KIOSK_SCR_READING, NULL, NULL, NULL);
+		break;
+	case KIOSK_EV_READING:
+		k->query = 1;
+		show(k, KIOSK_SCR_READING, NULL, NULL, NULL);
+		break;
+	case KIOSK_EV_FACE:
+		show(k, KIOSK_SCR_FACE, k->last_text, k->last_detail,
+		     k->last_guide);
+		break;
+	case KIOSK_EV_SHOW:
+		keep_last(k, &ev->p);
+		/* After the query: "querying" once, then the result. */
+		scr = k->cur == KIOSK_SCR_FACE ? KIOSK_SCR_FACE :
+		      k->query > 1 ? KIOSK_SCR_RESULT : KIOSK_SCR_READING;
+		if (k->query)
+			k->query = 2;
+		show(k, scr, ev->p.text, ev->p.detail, ev->p.guide);
+		break;
+	case KIOSK_EV_ENDED:
+		wipe_pin(k);
+		k->ask_id = 0;
+		if (ev->claim_written)
+			show(k, KIOSK_SCR_CLAIM, ev->claim_pdf, NULL, NULL);
+		else
+			show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
+		k->quit_after = k->script.lines != NULL;
+		k->status = !strcmp(ev->result, "eligible") ? 0 : 10;
+		break;
+	case KIOSK_EV_FAILED:
+		fprintf(stderr, "mncr-kiosk: %s\n", ev->why);
+		show(k, KIOSK_SCR_WAITING, ev->why, NULL, NULL);
+		k->quit_after = k->script.lines != NULL;
+		k->status = 3;
+		break;
+	}
+	kiosk_event_free(ev);
+	return G_SOURCE_REMOVE;
+}
+
+/* A question from the worker: its screen, under the asker's lock. */
+static gboolean present(gpointer data)
+{
+	struct kiosk *k = data;
+	struct kiosk_ask *a = kiosk_asker_lock(&k->w.asker);
+	const struct kiosk_prompt *p;
+	enum kiosk_screen scr = KIOSK_SCR_VISUAL;
+
+	if (!a)
+		return G_SOURCE_REMOVE;	/* answered already (card out) */
+	p = &a->p;
+	k->ask_id = a->id;
+	k->ask_kind = a->kind;
+	switch (a->kind) {
+	case KIOSK_ASK_CHOOSE:
+		scr = p->audience == MNCR_QUALIFY_STAFF ? KIOSK_SCR_STAFF :
+		      KIOSK_SCR_CHOOSE;
+		kiosk_screens_choices(&k->s, scr, p->options,
+				      G_CALLBACK(on_choice), k);
+		break;
+	case KIOSK_ASK_PIN:
+		wipe_pin(k);
+		scr = KIOSK_SCR_PIN;
+		break;
+	case KIOSK_ASK_CONSENT:
+		kiosk_screens_consent(&k->s, a->consent);
+		scr = KIOSK_SCR_CONSENT;
+		break;
+	case KIOSK_ASK_ATTEST:
+		gtk_editable_set_text(GTK_EDITABLE(k->s.operator_id),
+				      a->attest->operator_id);
+		gtk_check_button_set_active(GTK_CHECK_BUTTON(k->s.present),
+					    a->attest->patient_present);
+		break;
+	}
+	show(k, scr, p->text, p->detail, p->guide);
+	kiosk_asker_unlock(&k->w.asker);
+	return G_SOURCE_REMOVE;
+}
+
+static void connect(struct kiosk *k)
+{
+	struct kiosk_screens *s = &k->s;
+
+	for (int i = 0; i < 10; i++)
+		g_signal_connect(s->pin_key[i], "clicked", G_CALLBACK(on_key),
+				 k);
+	g_signal_connect(s->pin_clear, "clicked", G_CALLBACK(on_pin_clear), k);
+	g_signal_connect(s->pin_ok, "clicked", G_CALLBACK(on_pin_ok), k);
+	g_signal_connect(s->yes, "clicked", G_CALLBACK(on_yes_no), k);
+	g_signal_connect(s->no, "clicked", G_CALLBACK(on_yes_no), k);
+	g_signal_connect(s->confirm, "clicked", G_CALLBACK(on_attest), k);
+	g_signal_connect(s->reject, "clicked", G_CALLBACK(on_attest), k);
+	g_signal_connect(s->cancel, "clicked", G_CALLBACK(on_cancel), k);
+}
+
+void kiosk_activate(struct kiosk *k)
+{
+	char why[256] = "";
+
+	k->win = gtk_application_window_new(k->app);
+	gtk_window_set_title(GTK_WINDOW(k->win), "mncr-kiosk");
+	kiosk_screens_font(k->opt.font_pt);
+	kiosk_screens_build(&k->s);
+	connect(k);
+	gtk_window_set_child(GTK_WINDOW(k->win), k->s.root);
+	gtk_window_set_default_size(GTK_WINDOW(k->win), 1024, 768);
+	if (!k->opt.window && !k->opt.render_dir)
+		gtk_window_fullscreen(GTK_WINDOW(k->win));
+	gtk_window_present(GTK_WINDOW(k->win));
+	g_signal_connect(gtk_widget_get_frame_clock(k->win), "after-paint",
+			 G_CALLBACK(after_paint), k);
+
+	if (k->opt.render_dir) {
+		kiosk_states_show(&k->s, 0);
+		k->dirty = true;
+		return;
+	}
+	show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
+	k->w.on_event = on_event;
+	k->w.gui = k;
+	k->w.asker.present = present;
+	k->w.asker.present_arg = k;
+	if (kiosk_worker_start(&k->w, why, sizeof(why)) < 0) {
+		fprintf(stderr, "mncr-kiosk: %s\n", why);
+		k->status = 3;
+		show(k, KIOSK_SCR_WAITING, why, NULL, NULL);
+		if (k->script.lines || k->opt.shot_dir)
+			k->quit_after = true;
+	}
+}
+
+void kiosk_shutdown(struct kiosk *k)
+{
+	kiosk_worker_stop(&k->w);
+	wipe_pin(k);
+	kiosk_script_free(&k->script);
+	g_free(k->last_text);
+	g_free(k->last_detail);
+	g_free(k->last_guide);
+}

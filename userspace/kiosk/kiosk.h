@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The app: one window of screens, the flow's worker behind it, and the
+ * test driver (scripted answers, a screenshot per screen, or every
+ * screen drawn with fixed texts and no reader).
+ */
+#ifndef MNCR_KIOSK_KIOSK_H
+#define MNCR_KIOSK_KIOSK_H
+
+#include <stdbool.h>
+
+#include <gtk/gtk.h>
+
+#include "screens.h"
+#include "script.h"
+#include "worker.h"
+
+struct kiosk_options {
+	bool window;			/* a desktop window, not full screen */
+	int font_pt;			/* the one text size [20] */
+	const char *script;		/* --script FILE */
+	const char *shot_dir;		/* --screenshot-dir DIR */
+	const char *render_dir;		/* --render-states DIR: no reader */
+};
+
+struct kiosk {
+	struct kiosk_options opt;
+	const char **frames;		/* --frame pictures, for cfg.frames */
+	GtkApplication *app;
+	GtkWidget *win;
+	struct kiosk_screens s;
+	struct kiosk_worker w;
+	struct kiosk_script script;
+	enum kiosk_screen cur;
+	unsigned long ask_id;		/* the question on screen, 0: none */
+	enum kiosk_ask_kind ask_kind;
+	int query;			/* 0, 1 querying, 2 its prompt shown */
+	unsigned int choice;		/* the answer being given */
+	bool yes;
+	char *last_text;		/* the last prompt, for the face page */
+	char *last_detail;
+	char *last_guide;
+	bool dirty;			/* changed since the last record */
+	bool record_queued;
+	bool quit_after;		/* the script's run is over */
+	char pin[16];			/* the keypad's digits; wiped */
+	size_t pin_n;
+	unsigned int shots;
+	int render_step;
+	int status;			/* the exit status */
+};
+
+/* Builds the window and starts the worker or the state renderer. */
+void kiosk_activate(struct kiosk *k);
+/* Stops the worker, wipes what is left. */
+void kiosk_shutdown(struct kiosk *k);
+
+#endif

@@ -106,6 +106,7 @@ if want 1; then
 	check "1 PIN card, face: eligible (exit 0)" test "$QUALIFY_RC" = 0 -a "$(field c1 outcome)" = eligible
 	check "1 method face" test "$(field c1 method)" = face
 	check "1 consents as answered" test "$(field c1 consents.medication)$(field c1 consents.checkup)$(field c1 consents.clinical)$(field c1 consents.surgery)" = yesnoyesno
+	check "1 --json: the card proved genuine" test "$(field c1 card_photo.card_verdict)" = authentic
 	check "1 audit: consents recorded" audit_has qualify.consent category checkup
 	check "1 audit: query answered for method face" audit_has qualify.query method face
 	check "1 no PIN was asked" sh -c "! grep -q 'PIN entered' '$FLOW/c1.out'"
@@ -300,6 +301,8 @@ if want 12; then
 			"$(field c12 face_failures)" = 0
 	check "12 audit: card_unverified with the verdict" \
 		audit_has qualify.face result card_unverified card_verdict forged
+	check "12 --json: card_photo.card_verdict is forged" \
+		test "$(field c12 card_photo.card_verdict)" = forged
 fi
 
 # ---- 8: the audit log verifies, and a tampered one does not ----

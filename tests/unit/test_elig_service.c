@@ -1116,7 +1116,7 @@ static void test_broken_chunks(void **state)
 
 	/* not a hexadecimal size: the answer is wrong, not lost */
 	expect_broken_chunks(e, "zz\r\n{}\r\n0\r\n\r\n",
-			     MNCR_ELIG_PROTOCOL, "chunked");
+			     MNCR_ELIG_PROTOCOL, "chunk");
 	/* cut inside a chunk: sent, then lost, outcome unknown */
 	expect_broken_chunks(e, "40\r\n{\"nonce\":", MNCR_ELIG_INTERRUPTED,
 			     "");

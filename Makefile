@@ -199,7 +199,7 @@ check: deps
 	$(MAKE) all tests
 	tests/check
 
-check-unit: tests
+check-unit: tests $(KIOSK)
 	tests/check --unit
 
 check-vm: all tests

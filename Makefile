@@ -64,7 +64,7 @@ ITEST := $(ITEST_SRC:tests/integration/%.c=$(O)/itest/%)
 PO_SRC := $(wildcard po/*.po)
 MO := $(PO_SRC:po/%.po=$(O)/locale/%/LC_MESSAGES/mncr.mo)
 
-.PHONY: all module userspace tests deps check check-unit check-vm lint bench \
+.PHONY: all module userspace tests deps check check-unit print-ldlibs check-vm lint bench \
 	fuzz accuracy bench-face bench-flow bench-flow-native demo install install-lib example clean \
 	check-debug check-kernels \
 	stress fuzz-ioctl dkms-install check-fresh
@@ -199,7 +199,12 @@ check: deps
 	$(MAKE) all tests
 	tests/check
 
-check-unit: tests
+# The libraries a program linking libmncr.a needs, for scripts that build
+# test tools (tests/accuracy, camera_pipeline.host): one list, the Makefile's.
+print-ldlibs:
+	@echo $(LDLIBS)
+
+check-unit: tests $(KIOSK)
 	tests/check --unit
 
 check-vm: all tests

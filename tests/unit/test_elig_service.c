@@ -488,16 +488,18 @@ static void test_unknown_subscriber(void **state)
 
 /*
  * A card certificate from the JPKI CA whose notBefore is no valid time:
- * it parses, so it is a card refused as untrusted (and logged), as ever,
- * not a malformed request.
+ * where it parses (OpenSSL 3.0), it is a card refused as untrusted (and
+ * logged), not a malformed request; OpenSSL 3.5 refuses to decode it,
+ * and then it is no certificate: a malformed request.
  */
 static void test_card_with_bad_validity_field(void **state)
 {
 	const struct env *e = *state;
 	char path[P];
 	unsigned char *der = NULL;
+	const unsigned char *p;
 	EVP_PKEY *ca_key;
-	X509 *x;
+	X509 *x, *y;
 	FILE *f;
 	int n;
 
@@ -518,6 +520,8 @@ static void test_card_with_bad_validity_field(void **state)
 	assert_true(X509_sign(x, ca_key, EVP_sha256()) > 0);
 	n = i2d_X509(x, &der);
 	assert_true(n > 0);
+	p = der;
+	y = d2i_X509(NULL, &p, n);
 	at(e, path, "card-badtime.der");
 	f = fopen(path, "wb");
 	assert_non_null(f);
@@ -526,7 +530,11 @@ static void test_card_with_bad_validity_field(void **state)
 	OPENSSL_free(der);
 	X509_free(x);
 	EVP_PKEY_free(ca_key);
-	expect_refusal(e, "card-badtime.der", "cert_untrusted", 403);
+	if (y)
+		expect_refusal(e, "card-badtime.der", "cert_untrusted", 403);
+	else
+		expect_refusal(e, "card-badtime.der", "bad_request", 400);
+	X509_free(y);
 }
 
 static void test_malformed_card_certificate(void **state)
@@ -886,25 +894,21 @@ static void test_hostile_requests(void **state)
 	expect_raw(e, big, 431, "too_large");
 }
 
+/*
+ * The answer's status tells the two apart, not a clock (a loaded machine
+ * made a time bound fail): waiting would have given 408 at --timeout.
+ */
 static void test_bare_lf_refused_at_once(void **state)
 {
-	const struct env *e = *state;
-	uint64_t t0 = mncr_now_ms();
-
 	/* No CRLF head can follow: 400 now, not 408 at --timeout (1 s). */
-	expect_raw(e, "GET /v1/challenge HTTP/1.1\nHost: x\n\n", 400,
+	expect_raw(*state, "GET /v1/challenge HTTP/1.1\nHost: x\n\n", 400,
 		   "bare CR or LF");
-	assert_true(mncr_now_ms() - t0 < 900);
 }
 
 static void test_slow_client_times_out(void **state)
 {
-	const struct env *e = *state;
-	uint64_t t0 = mncr_now_ms();
-
 	/* A head that never ends: the service gives up after --timeout 1. */
-	expect_raw(e, POST_HEAD, 408, "timeout");
-	assert_true(mncr_now_ms() - t0 < 3000);
+	expect_raw(*state, POST_HEAD, 408, "timeout");
 }
 
 static void test_plaintext_client(void **state)
@@ -1108,7 +1112,7 @@ static void test_broken_chunks(void **state)
 
 	/* not a hexadecimal size: the answer is wrong, not lost */
 	expect_broken_chunks(e, "zz\r\n{}\r\n0\r\n\r\n",
-			     MNCR_ELIG_PROTOCOL, "chunked");
+			     MNCR_ELIG_PROTOCOL, "chunk");
 	/* cut inside a chunk: sent, then lost, outcome unknown */
 	expect_broken_chunks(e, "40\r\n{\"nonce\":", MNCR_ELIG_INTERRUPTED,
 			     "");

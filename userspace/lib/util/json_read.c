@@ -124,6 +124,9 @@ static int number(struct check *c, const char **p)
 		q++;
 		if (q < end && (*q == '+' || *q == '-'))
 			q++;
+		if (!digit(q, end))
+			return fail_at(c, (size_t)(q - c->text),
+				       "digit expected in exponent");
 		while (digit(q, end))
 			q++;
 	}
@@ -194,11 +197,16 @@ static int lexical(struct check *c)
 {
 	size_t open[MNCR_JSON_VALUE_MAX_DEPTH + 1];	/* marks, or SIZE_MAX */
 	const char *p = c->text, *end = c->text + c->len;
+	size_t comma = SIZE_MAX;	/* the last ',' with only space after */
 	int depth = 0;
 
 	while (p < end) {
 		size_t at = (size_t)(p - c->text);
 
+		if ((*p == '}' || *p == ']') && comma != SIZE_MAX)
+			return fail_at(c, comma, "comma before '%c'", *p);
+		if (!strchr(" \t\n\r", *p))
+			comma = *p == ',' ? at : SIZE_MAX;
 		switch (*p) {
 		case '"':
 			if (string(c, &p))
@@ -277,7 +285,13 @@ static struct json_object *tokenize(struct check *c)
 		fail_nomem(c);
 		return NULL;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	/*
+	 * Not JSON_TOKENER_STRICT: json-c 0.17 and 0.18 (Debian 13's) refuse
+	 * every byte above 0x7f in a string in strict mode (json-c issue 875,
+	 * fixed in 0.19), so no Japanese text would parse. The lexical pass
+	 * refuses what strict mode would: comments, single quotes, trailing
+	 * commas, literals in other cases, numbers outside RFC 8259.
+	 */
 	root = json_tokener_parse_ex(tok, c->text, (int)c->len);
 	end = json_tokener_get_parse_end(tok);
 	/* a number at the very end needs a character after it */

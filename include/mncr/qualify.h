@@ -83,6 +83,26 @@ enum mncr_qualify_result {
 };
 
 /*
+ * Which screen a prompt belongs to (the flow's state when it was made);
+ * UNKNOWN from a library older than this header (the field was zero).
+ */
+enum mncr_qualify_kind {
+	MNCR_QUALIFY_KIND_UNKNOWN,
+	MNCR_QUALIFY_KIND_WAITING,	/* no card yet */
+	MNCR_QUALIFY_KIND_READING,	/* the card's kind, the reader's mode */
+	MNCR_QUALIFY_KIND_CHOOSE,	/* the patient: face, PIN or staff */
+	MNCR_QUALIFY_KIND_FACE,		/* the face attempt runs */
+	MNCR_QUALIFY_KIND_PIN,		/* PIN entry */
+	MNCR_QUALIFY_KIND_LAST_TRY,	/* one PIN try left: stopped */
+	MNCR_QUALIFY_KIND_STAFF,	/* staff choose what next */
+	MNCR_QUALIFY_KIND_VISUAL,	/* 目視確認 */
+	MNCR_QUALIFY_KIND_CONSENT,
+	MNCR_QUALIFY_KIND_QUERY,	/* the eligibility query runs */
+	MNCR_QUALIFY_KIND_CLAIM,	/* the 申立書 */
+	MNCR_QUALIFY_KIND_RESULT,	/* the outcome; remove the card */
+};
+
+/*
  * What to show now; the texts are in the locale's language. The library
  * fills it and sets size: a field that ends past size is not there (a
  * library older than your header).
@@ -94,7 +114,40 @@ struct mncr_qualify_prompt {
 	const char *detail;		/* reason or guidance, or NULL */
 	const char *guide;		/* fallback guidance, or NULL */
 	unsigned int options;		/* MNCR_QUALIFY_OPT_* (choose) */
-	uint32_t reserved[4];
+	uint32_t kind;			/* enum mncr_qualify_kind (was reserved[0]) */
+	uint32_t reserved[4];		/* in the old tail padding (LP64) */
+};
+
+/* Where a picture comes from (mncr_qualify_frame.source). */
+enum mncr_qualify_source {
+	MNCR_QUALIFY_SOURCE_CAMERA,	/* a live frame */
+	MNCR_QUALIFY_SOURCE_CARD_PHOTO,	/* the chip's photo (目視確認) */
+};
+
+/* The face attempt's liveness, as far as it got (frame.liveness). */
+enum mncr_qualify_liveness {
+	MNCR_QUALIFY_LIVENESS_NONE,	/* not judged in this frame */
+	MNCR_QUALIFY_LIVENESS_PENDING,	/* looking for a blink */
+	MNCR_QUALIFY_LIVENESS_LIVE,
+	MNCR_QUALIFY_LIVENESS_SPOOF,
+};
+
+/*
+ * One picture for the screen (ui.frame): 8-bit grey, width * height
+ * bytes, row after row. pixels is valid only during the callback: copy
+ * it, and wipe your copy when the card goes (it is a face). size as in
+ * mncr_qualify_prompt.
+ */
+struct mncr_qualify_frame {
+	size_t size;			/* sizeof as the library knows it */
+	uint32_t source;		/* enum mncr_qualify_source */
+	uint32_t width, height;
+	const uint8_t *pixels;
+	bool face;			/* a face found: the box below */
+	int32_t face_x, face_y, face_w, face_h;	/* in pixels */
+	uint32_t liveness;		/* enum mncr_qualify_liveness */
+	uint32_t attempt;		/* the face attempt, from 1; 0 photo */
+	uint32_t reserved[8];		/* zero */
 };
 
 /* The operator's 目視確認, pre-filled by the library; size as above. */
@@ -129,8 +182,19 @@ struct mncr_qualify_ui {
 	/* One consent, yes or no. */
 	int (*consent)(void *ctx, const struct mncr_qualify_prompt *p,
 		       enum mncr_qualify_consent c, bool *yes);
-	void *reserved[8];		/* NULL */
+	/*
+	 * Optional (where reserved[0] was): a picture to show, returns at
+	 * once. The face attempt's frames as they are taken and judged (at
+	 * most one each MNCR_QUALIFY_FRAME_MS), the box when a face was
+	 * found; before attest, the card photo (only from a card proven
+	 * genuine) and one camera frame of the patient.
+	 */
+	void (*frame)(void *ctx, const struct mncr_qualify_frame *f);
+	void *reserved[7];		/* NULL */
 };
+
+/* The shortest time between two camera frames given to ui.frame. */
+#define MNCR_QUALIFY_FRAME_MS	100
 
 /* The face embedding network (templates are 128-d or 512-d int8). */
 enum mncr_qualify_face_model {

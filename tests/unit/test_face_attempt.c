@@ -45,6 +45,10 @@ struct script {
 	unsigned int grabs, fresh, first_fresh_at;
 	bool card_out;
 	char transcript[8192];
+	/* what the watcher (opts.frame) was given */
+	unsigned int views, boxes, judged, photos, live_after_photo;
+	unsigned int last_attempt;
+	int photo_w, photo_h;
 };
 
 static int grab(void *ctx, unsigned int n, bool fresh,
@@ -86,6 +90,32 @@ static void say(void *ctx, const char *line)
 	size_t used = strlen(s->transcript);
 
 	snprintf(s->transcript + used, sizeof(s->transcript) - used, "%s\n", line);
+}
+
+static void watch(void *ctx, const struct mncr_face_view *v)
+{
+	struct script *s = ctx;
+
+	s->views++;
+	assert_non_null(v->img->px);
+	if (v->photo) {
+		s->photos++;
+		s->photo_w = v->img->w;
+		s->photo_h = v->img->h;
+		assert_null(v->box);
+		return;
+	}
+	if (s->photos)
+		s->live_after_photo++;
+	if (v->box) {
+		s->boxes++;
+		/* The box lies in the frame. */
+		assert_true(v->box->x >= -v->box->w && v->box->w > 0 &&
+			    v->box->x + v->box->w <= 2.0f * (float)v->img->w);
+	}
+	if (v->liveness >= 0)
+		s->judged++;
+	s->last_attempt = v->attempt;
 }
 
 static struct mncr_face_frames frames = { .grab = grab };
@@ -410,6 +440,117 @@ static void test_forged_card_is_never_matched(void **state)
 }
 
 /* Models that are not there: the attempt fails and says why. */
+/*
+ * The watcher gets the frames as they are taken and judged: a face box
+ * from the match, the liveness state from its run, the attempt number;
+ * frame_ms limits the rate (one a minute: a single frame per attempt).
+ */
+static void test_frames_to_the_watcher(void **state)
+{
+	struct script s = { .frame = &holder };
+	struct mncr_face_attempt_opts o = {
+		.pipe = pl, .face_frames = 2, .liveness_frames = 3, .fd = -1,
+		.frames = &frames, .card_present = card_present, .say = say,
+		.frame = watch, .frame_ms = 1, .ctx = &s,
+	};
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_attempt *a = NULL;
+
+	(void)state;
+	NEED_MODELS();
+	frames.ctx = &s;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	assert_int_equal(mncr_face_attempt_set_reference(a, &holder), 0);
+	assert_int_equal(mncr_face_attempt_run(a, 2, &res), 0);
+	assert_int_equal(res, MNCR_FLOW_FACE_LIVENESS_FAIL);
+	assert_true(s.views >= 3);
+	assert_true(s.boxes >= 1);
+	assert_true(s.judged >= 1);
+	assert_int_equal(s.last_attempt, 2);
+	assert_int_equal(s.photos, 0);
+	mncr_face_attempt_free(a);
+
+	memset(&s, 0, sizeof(s));
+	s.frame = &holder;
+	o.frame_ms = 60000;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	assert_int_equal(mncr_face_attempt_set_reference(a, &holder), 0);
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), 0);
+	assert_int_equal(s.grabs, 9);
+	assert_int_equal(s.views, 1);
+	mncr_face_attempt_free(a);
+}
+
+/*
+ * For 目視確認 the chip's photo (decoded, its size) goes to the watcher,
+ * then one live frame; read from the card once, also for a later attempt.
+ * A card whose front cannot be read shows no photo.
+ */
+static void test_card_photo_shown(void **state)
+{
+	struct script s = { .frame = &holder };
+	struct mncr_face_attempt_opts o = {
+		.pipe = pl, .face_frames = 2, .liveness_frames = 3, .fd = -1,
+		.frames = &frames, .card_front = card_front,
+		.card_present = card_present, .say = say, .frame = watch,
+		.ctx = &s,
+	};
+	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
+	struct mncr_face_image crop = { 0 };
+	struct mncr_face_attempt *a = NULL;
+	void *fxs = NULL;
+	unsigned int commands;
+	uint8_t *jp2 = NULL;
+	size_t jp2_len = 0;
+
+	(void)state;
+	NEED_MODELS();
+	assert_int_equal(fx_setup(&fxs), 0);
+	s.card = fxs;
+	assert_int_equal(mncr_face_passport_crop(&holder, 150, 180, &crop), 0);
+	assert_int_equal(mncr_face_jp2_encode(&crop, 8, &jp2, &jp2_len), 0);
+	assert_int_equal(fx_profile(s.card, "pinless"), 0);
+	s.card->profile.photo = jp2;
+	s.card->profile.photo_len = jp2_len;
+	assert_int_equal(fx_start(s.card), 0);
+	o.io = &s.card->io;
+	frames.ctx = &s;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+
+	assert_int_equal(mncr_face_attempt_show_photo(a, true), 0);
+	assert_int_equal(s.photos, 1);
+	assert_int_equal(s.photo_w, 150);
+	assert_int_equal(s.photo_h, 180);
+	assert_int_equal(s.live_after_photo, 1);
+	assert_int_equal(s.fronts, 1);
+	commands = s.card->commands;
+	assert_int_equal(mncr_face_attempt_show_photo(a, false), 0);
+	assert_int_equal(s.photos, 2);
+	assert_int_equal(s.live_after_photo, 1);
+	assert_int_equal(mncr_face_attempt_run(a, 1, &res), 0);
+	assert_true(mncr_face_attempt_status(a)->photo_usable);
+	assert_int_equal(s.card->commands, commands);
+	assert_int_equal(s.fronts, 1);
+	mncr_face_attempt_free(a);
+
+	/* No front: nothing read, no photo; the live frame still comes. */
+	memset(&s, 0, sizeof(s));
+	s.frame = &holder;
+	s.card = fxs;
+	o.card_front = NULL;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	assert_int_equal(mncr_face_attempt_show_photo(a, true), 0);
+	assert_int_equal(s.photos, 0);
+	assert_int_equal(s.views, 1);
+	assert_non_null(strstr(s.transcript, "card photo: not shown"));
+	assert_int_equal(mncr_face_attempt_show_photo(a, false), -ENODATA);
+	mncr_face_attempt_free(a);
+
+	fx_teardown(&fxs);
+	mncr_face_image_free(&crop);
+	free(jp2);
+}
+
 static void test_no_models(void **state)
 {
 	struct script s = { .frame = &holder };
@@ -496,6 +637,8 @@ int main(void)
 		cmocka_unit_test(test_card_removed_ends_attempt),
 		cmocka_unit_test(test_card_photo_with_callers_front),
 		cmocka_unit_test(test_forged_card_is_never_matched),
+		cmocka_unit_test(test_frames_to_the_watcher),
+		cmocka_unit_test(test_card_photo_shown),
 		cmocka_unit_test(test_no_models),
 		cmocka_unit_test(test_threshold_of_network),
 	};

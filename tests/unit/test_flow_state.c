@@ -171,6 +171,21 @@ static const char *note_get(const struct mncr_flow *f, const char *key)
 	return NULL;
 }
 
+/* The rest of start() once the card is set: kind, then mode. */
+static void start_rest(struct mncr_flow *f, enum mncr_card_kind kind, int tries)
+{
+	struct mncr_flow_event ev = ev_of(MNCR_FLOW_EV_KIND);
+
+	ev.kind.kind = kind;
+	ev.kind.auth_tries = tries;
+	ev.kind.auth_cert = true;
+	assert_int_equal(step(f, &ev), 0);
+	assert_int_equal(f->prompt.screen, MNCR_FLOW_SCREEN_READING);
+	ev = ev_of(MNCR_FLOW_EV_MODE);
+	ev.mode = MNCR_MODE_AUTO;
+	assert_int_equal(step(f, &ev), 0);
+}
+
 static const bool all_yes[4] = { true, true, true, true };
 
 /* ---- the main paths ---- */
@@ -864,10 +879,66 @@ static void test_prompts_have_messages(void **state)
 	assert_false(mncr_flow_operator_valid("123456789012345678901234567890123"));
 }
 
+/*
+ * Each prompt names its screen, so that an application's pages follow the
+ * flow without reading its texts: walked through a PIN card's longest
+ * path (face fails, PIN to the last try, staff, 目視確認, consents, result).
+ */
+static void test_prompt_screens(void **state)
+{
+	struct mncr_flow_event ev = ev_of(MNCR_FLOW_EV_CARD_SET);
+	struct mncr_flow f;
+
+	(void)state;
+	new_flow(&f, MNCR_ELIG_SITE_CLINIC);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_WAITING);
+	assert_int_equal(step(&f, &ev), 0);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_READING);
+	start_rest(&f, MNCR_CARD_KIND_PIN, 3);
+	assert_int_equal(f.state, MNCR_FLOW_CHOOSE_METHOD);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_CHOOSE);
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_FACE), 0);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_FACE);
+	for (int i = 0; i < 3; i++)
+		face(&f, MNCR_FLOW_FACE_NO_MATCH);
+	assert_int_equal(f.state, MNCR_FLOW_FACE_FAILED);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_CHOOSE);
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_PIN), 0);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_PIN);
+	pin(&f, MNCR_FLOW_PIN_WRONG, 2);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_PIN);
+	pin(&f, MNCR_FLOW_PIN_WRONG, 1);
+	assert_int_equal(f.state, MNCR_FLOW_PIN_LAST_TRY);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_LAST_TRY);
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_STAFF), 0);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_STAFF);
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_VISUAL), 0);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_VISUAL);
+	mode(&f, MNCR_MODE_VISUAL);
+	assert_int_equal(f.state, MNCR_FLOW_VISUAL_ATTEST);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_VISUAL);
+	attest(&f, true, true, "staff01", MNCR_MODE_VISUAL);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_CONSENT);
+	consent_all(&f, all_yes);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_QUERY);
+	elig(&f, MNCR_FLOW_ELIG_UNAVAILABLE, MNCR_ELIG_UNKNOWN, "");
+	assert_int_equal(f.state, MNCR_FLOW_CLAIM);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_CLAIM);
+	claim(&f, true);
+	assert_int_equal(f.state, MNCR_FLOW_CLAIM_ISSUED);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_CLAIM);
+	assert_int_equal(choose(&f, MNCR_FLOW_OPT_DONE), 0);
+	assert_int_equal(f.state, MNCR_FLOW_FINISH);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_RESULT);
+	remove_card(&f);
+	assert_int_equal(f.prompt.screen, MNCR_FLOW_SCREEN_RESULT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pin_card_face_ok),
+		cmocka_unit_test(test_prompt_screens),
 		cmocka_unit_test(test_pinless_goes_straight_to_face),
 		cmocka_unit_test(test_face_failures_pin_card),
 		cmocka_unit_test(test_face_max_configurable),

@@ -10,6 +10,7 @@
 #include "card/card_link.h"
 #include "elig/elig_fields.h"
 #include "flow/claim_pdf.h"
+#include "face/face_liveness.h"
 #include "flow/face_attempt.h"
 #include "flow/flow_card.h"
 #include "flow/flow_elig.h"
@@ -36,6 +37,25 @@
 _Static_assert(offsetof(struct mncr_qualify_config, reserved) ==
 	       offsetof(struct mncr_qualify_config, face_model) + sizeof(uint64_t),
 	       "mncr_qualify_config keeps its layout");
+
+/* kind and frame took reserved[0]: sizes and layouts are the old ones. */
+/* The prompt's kind is where reserved[0] was; LP64 keeps the size (64). */
+_Static_assert(offsetof(struct mncr_qualify_prompt, kind) ==
+	       offsetof(struct mncr_qualify_prompt, options) + sizeof(unsigned int) &&
+	       (sizeof(void *) != 8 || sizeof(struct mncr_qualify_prompt) == 64),
+	       "mncr_qualify_prompt keeps its layout");
+_Static_assert(offsetof(struct mncr_qualify_ui, reserved) ==
+	       offsetof(struct mncr_qualify_ui, frame) + sizeof(void *) &&
+	       sizeof(void (*)(void)) == sizeof(void *),
+	       "mncr_qualify_ui keeps its layout");
+_Static_assert((int)MNCR_FACE_LIVENESS_PENDING + 1 == (int)MNCR_QUALIFY_LIVENESS_PENDING &&
+	       (int)MNCR_FACE_LIVENESS_SPOOF + 1 == (int)MNCR_QUALIFY_LIVENESS_SPOOF,
+	       "liveness states");
+
+_Static_assert((int)MNCR_QUALIFY_KIND_WAITING == (int)MNCR_FLOW_SCREEN_WAITING &&
+	       (int)MNCR_QUALIFY_KIND_LAST_TRY == (int)MNCR_FLOW_SCREEN_LAST_TRY &&
+	       (int)MNCR_QUALIFY_KIND_RESULT == (int)MNCR_FLOW_SCREEN_RESULT,
+	       "prompt kinds");
 
 _Static_assert(MNCR_QUALIFY_OPT_ALL == MNCR_FLOW_OPT_ALL &&
 	       MNCR_QUALIFY_OPT_CANCEL == MNCR_FLOW_OPT_CANCEL, "option bits");
@@ -326,10 +346,35 @@ static enum mncr_face_network face_network(uint64_t m)
 	}
 }
 
-static int hook_face(void *ctx, unsigned int attempt,
-		     enum mncr_flow_face_result *res)
+/* A face attempt's picture as the application's frame. */
+static void face_frame(void *ctx, const struct mncr_face_view *v)
 {
 	struct mncr_qualify *q = ctx;
+	struct mncr_qualify_frame f = {
+		.size = sizeof(f),
+		.source = v->photo ? MNCR_QUALIFY_SOURCE_CARD_PHOTO :
+				     MNCR_QUALIFY_SOURCE_CAMERA,
+		.width = (uint32_t)v->img->w,
+		.height = (uint32_t)v->img->h,
+		.pixels = v->img->px,
+		.face = v->box != NULL,
+		.liveness = v->liveness < 0 ? MNCR_QUALIFY_LIVENESS_NONE :
+			    (uint32_t)v->liveness + 1,
+		.attempt = v->attempt,
+	};
+
+	if (v->box) {
+		f.face_x = (int32_t)v->box->x;
+		f.face_y = (int32_t)v->box->y;
+		f.face_w = (int32_t)v->box->w;
+		f.face_h = (int32_t)v->box->h;
+	}
+	q->ui.frame(q->ui.ctx, &f);
+}
+
+/* The session's face attempt object, made on first use (models lazily). */
+static int face_object(struct mncr_qualify *q)
+{
 	struct mncr_face_attempt_opts o = {
 		.models = q->c.models,
 		.network = face_network(q->c.face_model),
@@ -343,8 +388,23 @@ static int hook_face(void *ctx, unsigned int attempt,
 		.allow_unavailable = q->c.card_allow_unavailable,
 		.card_present = face_card_present,
 		.say = face_say,
+		.frame = q->ui.frame ? face_frame : NULL,
+		.frame_ms = MNCR_QUALIFY_FRAME_MS,
 		.ctx = q,
 	};
+
+	if (q->face)
+		return 0;
+	if (!q->ca)
+		load_ca_keys(q);
+	o.ca = q->ca;
+	return mncr_face_attempt_new(&o, &q->face);
+}
+
+static int hook_face(void *ctx, unsigned int attempt,
+		     enum mncr_flow_face_result *res)
+{
+	struct mncr_qualify *q = ctx;
 	int ret;
 
 	if (q->c.patient_absent) {
@@ -352,11 +412,7 @@ static int hook_face(void *ctx, unsigned int attempt,
 		*res = MNCR_FLOW_FACE_NO_FACE;
 		return card_present(q);
 	}
-	/* Made on the first attempt: the models load lazily. */
-	if (!q->face && !q->ca)
-		load_ca_keys(q);
-	o.ca = q->ca;
-	ret = q->face ? 0 : mncr_face_attempt_new(&o, &q->face);
+	ret = face_object(q);
 	if (ret < 0)
 		return ret;
 	/* Verified at the match, even if the card goes right after it. */
@@ -394,6 +450,7 @@ static const struct mncr_qualify_prompt *prompt(struct mncr_qualify *q,
 				  sizeof(t->detail));
 	t->p.guide = msg_or_null(p->guide, NULL, 0, t->guide, sizeof(t->guide));
 	t->p.options = p->options;
+	t->p.kind = (uint32_t)p->screen;
 	return &t->p;
 }
 
@@ -497,6 +554,11 @@ static int hook_attest(void *ctx, const struct mncr_flow_prompt *p,
 	memset(a, 0, sizeof(*a));
 	if (stopped(q))
 		return -ECANCELED;
+	/* The pictures the staff compare: the chip's photo, the patient. */
+	if (q->ui.frame && face_object(q) == 0 &&
+	    mncr_face_attempt_show_photo(q->face, !q->c.patient_absent) ==
+	    -ENOMEDIUM)
+		return -ENOMEDIUM;
 	if (q->c.operator_id)
 		snprintf(pa.operator_id, sizeof(pa.operator_id), "%s",
 			 q->c.operator_id);

@@ -31,6 +31,12 @@ struct mncr_face_attempt {
 	size_t dim;				/* the pipeline's templates' */
 	struct mncr_camera *camera;
 	char camera_node[64];
+	/* the card photo, decoded once (wiped at free); its read's result */
+	struct mncr_face_image photo;
+	bool photo_read;
+	int photo_ret;
+	char photo_err[160];
+	struct timespec last_view;	/* opts.frame's rate */
 };
 
 static double ms_since(const struct timespec *t)
@@ -63,6 +69,13 @@ static int card_present(struct mncr_face_attempt *a)
 	return a->o.card_present ? a->o.card_present(a->o.ctx) : 0;
 }
 
+static void wipe_image(struct mncr_face_image *img)
+{
+	if (img->px)
+		OPENSSL_cleanse(img->px, (size_t)img->w * (size_t)img->h);
+	mncr_face_image_free(img);
+}
+
 int mncr_face_attempt_new(const struct mncr_face_attempt_opts *o,
 			  struct mncr_face_attempt **out)
 {
@@ -90,6 +103,7 @@ void mncr_face_attempt_free(struct mncr_face_attempt *a)
 	mncr_face_pipeline_ws_free(a->ws);
 	mncr_face_pipeline_free(a->own_pipe);
 	OPENSSL_cleanse(a->ref, sizeof(a->ref));
+	wipe_image(&a->photo);
 	free(a);
 }
 
@@ -125,11 +139,26 @@ static int load_models(struct mncr_face_attempt *a)
 	return a->ws ? 0 : -ENOMEM;
 }
 
-static void wipe_image(struct mncr_face_image *img)
+/* A live frame to the watcher, unless one went less than frame_ms ago. */
+static void view(struct mncr_face_attempt *a, const struct mncr_face_image *img,
+		 const struct mncr_face_result *res, int liveness,
+		 unsigned int attempt)
 {
-	if (img->px)
-		OPENSSL_cleanse(img->px, (size_t)img->w * (size_t)img->h);
-	mncr_face_image_free(img);
+	unsigned int gap = a->o.frame_ms ? a->o.frame_ms : 100;
+	bool face = res && (res->status == MNCR_FACE_OK ||
+			    res->status == MNCR_FACE_QUALITY);
+	struct mncr_face_view v = {
+		.img = img, .box = face ? &res->box : NULL,
+		.liveness = liveness, .attempt = attempt,
+	};
+
+	if (!a->o.frame || !img->px)
+		return;
+	if ((a->last_view.tv_sec || a->last_view.tv_nsec) &&
+	    ms_since(&a->last_view) < gap)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &a->last_view);
+	a->o.frame(a->o.ctx, &v);
 }
 
 /* The reference template from a decoded photo; err says why not. */
@@ -188,17 +217,18 @@ static bool card_trusted(const struct mncr_face_attempt *a)
 	       (a->st.card_verdict == MNCR_CARD_UNAVAILABLE && a->o.allow_unavailable);
 }
 
-/* The card photo's template, once per session. */
-static void card_reference(struct mncr_face_attempt *a)
+/* The card photo into a->photo, read and checked once per session. */
+static int read_photo(struct mncr_face_attempt *a)
 {
 	struct mncr_card_front front;
 	struct mncr_visual_front vf = { 0 };
-	struct mncr_face_image img = { 0 };
-	char err[160] = "";
+	char *err = a->photo_err;
+	size_t len = sizeof(a->photo_err);
 	int ret;
 
-	if (a->st.photo_tried)
-		return;
+	if (a->photo_read)
+		return a->photo_ret;
+	a->photo_read = true;
 	say(a, "reading the card photo (券面AP, 照合番号B from the card front) ...");
 	if (!a->o.io)
 		ret = -ENODEV;
@@ -220,7 +250,7 @@ static void card_reference(struct mncr_face_attempt *a)
 		}
 		/* Not the holder's photo until proven: not even decoded. */
 		if (ret == 0 && !card_trusted(a)) {
-			snprintf(err, sizeof(err), "the card could not be verified");
+			snprintf(err, len, "the card could not be verified");
 			ret = -EPERM;
 		}
 	} else if (ret == 0) {
@@ -228,13 +258,27 @@ static void card_reference(struct mncr_face_attempt *a)
 	}
 	OPENSSL_cleanse(&front, sizeof(front));
 	if (ret == 0)
-		ret = mncr_face_image_decode(vf.photo, vf.photo_len, &img, err,
-					     sizeof(err));
+		ret = mncr_face_image_decode(vf.photo, vf.photo_len, &a->photo,
+					     err, len);
 	mncr_visual_front_clear(&vf);
-	if (ret == 0)
-		ret = photo_template(a, &img, err, sizeof(err));
+	a->photo_ret = ret;
+	return ret;
+}
+
+/* The card photo's template, once per session. */
+static void card_reference(struct mncr_face_attempt *a)
+{
+	char err[160] = "";
+	int ret;
+
+	if (a->st.photo_tried)
+		return;
+	ret = read_photo(a);
+	if (ret < 0)
+		snprintf(err, sizeof(err), "%s", a->photo_err);
+	else
+		ret = photo_template(a, &a->photo, err, sizeof(err));
 	reference_done(a, ret, err);
-	wipe_image(&img);
 }
 
 /* One frame from the reader's camera, opened on first use. */
@@ -306,6 +350,7 @@ struct run {
 	struct mncr_face_image *img;
 	unsigned int n, cap;
 	double fps;		/* the rate they came at */
+	unsigned int attempt;
 };
 
 static void run_wipe(struct run *r)
@@ -332,6 +377,7 @@ static int run_capture(struct mncr_face_attempt *a, struct run *r,
 		ret = grab(a, base + r->n, fresh && r->n == 0, &r->img[r->n]);
 		if (ret < 0)
 			break;
+		view(a, &r->img[r->n], NULL, -1, r->attempt);
 		r->n++;
 	}
 	r->fps = r->n * 1000.0 / (ms_since(&t0) + 1e-3);
@@ -361,6 +407,7 @@ static int run_match(struct mncr_face_attempt *a, const struct run *r,
 		ret = mncr_face_pipeline_run(a->pipe, a->ws, &r->img[at], NULL, res);
 		if (ret < 0)
 			break;
+		view(a, &r->img[at], res, -1, r->attempt);
 		if (res->status == MNCR_FACE_OK)
 			memcpy(probes + n++ * a->dim, res->templ, a->dim);
 	}
@@ -399,6 +446,7 @@ static int run_liveness(struct mncr_face_attempt *a,
 						face ? &r->img[i] : NULL, NULL);
 		if (state < 0)
 			return state;
+		view(a, &r->img[i], res, state, r->attempt);
 		if (state != MNCR_FACE_LIVENESS_PENDING)
 			break;
 		/* Slow machines take seconds a frame: show it is working. */
@@ -494,6 +542,7 @@ int mncr_face_attempt_run(struct mncr_face_attempt *a, unsigned int attempt,
 	base = (attempt - 1) * len * (LIVENESS_RUNS + 1);
 	run.img = calloc(len, sizeof(*run.img));
 	run.cap = len;
+	run.attempt = attempt;
 	r = calloc(1, sizeof(*r));
 	if (!run.img || !r) {
 		ret = -ENOMEM;
@@ -542,4 +591,31 @@ out:
 	if (ret == 0)
 		ret = card_present(a);
 	return ret;
+}
+
+int mncr_face_attempt_show_photo(struct mncr_face_attempt *a, bool live)
+{
+	struct mncr_face_view v = { .photo = true, .liveness = -1 };
+	struct mncr_face_image img = { 0 };
+	int ret = read_photo(a), shown = -ENODATA;
+
+	if (ret == 0 && a->o.frame) {
+		v.img = &a->photo;
+		a->o.frame(a->o.ctx, &v);
+		shown = 0;
+	} else if (ret < 0) {
+		say(a, "card photo: not shown (%s)",
+		    a->photo_err[0] ? a->photo_err : strerror(-ret));
+	}
+	ret = card_present(a);
+	if (ret < 0 || !live)
+		return ret < 0 ? ret : shown;
+	if (grab(a, 0, true, &img) == 0) {
+		v = (struct mncr_face_view){ .img = &img, .liveness = -1 };
+		if (a->o.frame)
+			a->o.frame(a->o.ctx, &v);
+		shown = 0;
+	}
+	wipe_image(&img);
+	return shown;
 }

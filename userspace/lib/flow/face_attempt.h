@@ -50,6 +50,15 @@ struct mncr_face_frames {
 	void *ctx;
 };
 
+/* One picture for a watcher (opts.frame); valid during the call only. */
+struct mncr_face_view {
+	const struct mncr_face_image *img;
+	bool photo;			/* the card photo, else a live frame */
+	const struct mncr_face_box *box;	/* the face, or NULL */
+	int liveness;			/* -1 not judged, else the state */
+	unsigned int attempt;		/* 0 for the photo */
+};
+
 struct mncr_face_attempt_opts {
 	const char *models;		/* the face models' folder */
 	/* The embedding network to load (MNCR_FACE_NET_DEFAULT is mfn512). */
@@ -86,7 +95,13 @@ struct mncr_face_attempt_opts {
 	int (*card_present)(void *ctx);
 	/* Optional: one transcript line, no newline. */
 	void (*say)(void *ctx, const char *line);
-	void *ctx;			/* for card_front, card_present, say */
+	/*
+	 * Optional: the frames as they are taken and judged, at most one
+	 * each frame_ms (0: 100) apart, for a screen's preview.
+	 */
+	void (*frame)(void *ctx, const struct mncr_face_view *v);
+	unsigned int frame_ms;
+	void *ctx;			/* for the hooks above */
 };
 
 struct mncr_face_attempt_status {
@@ -127,5 +142,13 @@ int mncr_face_attempt_run(struct mncr_face_attempt *a, unsigned int attempt,
 
 const struct mncr_face_attempt_status *
 mncr_face_attempt_status(const struct mncr_face_attempt *a);
+
+/*
+ * For 目視確認: the card photo to opts.frame (read from the card if no
+ * attempt read it; shown only from a card proven genuine, as the match
+ * uses it), then one fresh live frame when live is true. 0, or -errno
+ * when neither could be shown; -ENOMEDIUM the card was removed.
+ */
+int mncr_face_attempt_show_photo(struct mncr_face_attempt *a, bool live);
 
 #endif

@@ -219,12 +219,35 @@ static void note_consents(struct mncr_flow *s)
 
 /* ---- entering states ---- */
 
+/* Whose page each state's prompt is (the applications' screens). */
+static const enum mncr_flow_screen screens[MNCR_FLOW_STATE_COUNT] = {
+	[MNCR_FLOW_WAIT_CARD] = MNCR_FLOW_SCREEN_WAITING,
+	[MNCR_FLOW_READ_KIND] = MNCR_FLOW_SCREEN_READING,
+	[MNCR_FLOW_READ_MODE] = MNCR_FLOW_SCREEN_READING,
+	[MNCR_FLOW_CHOOSE_METHOD] = MNCR_FLOW_SCREEN_CHOOSE,
+	[MNCR_FLOW_FACE] = MNCR_FLOW_SCREEN_FACE,
+	[MNCR_FLOW_FACE_FAILED] = MNCR_FLOW_SCREEN_CHOOSE,
+	[MNCR_FLOW_PIN] = MNCR_FLOW_SCREEN_PIN,
+	[MNCR_FLOW_PIN_LAST_TRY] = MNCR_FLOW_SCREEN_LAST_TRY,
+	[MNCR_FLOW_STAFF] = MNCR_FLOW_SCREEN_STAFF,
+	[MNCR_FLOW_VISUAL_MODE] = MNCR_FLOW_SCREEN_VISUAL,
+	[MNCR_FLOW_VISUAL_ATTEST] = MNCR_FLOW_SCREEN_VISUAL,
+	[MNCR_FLOW_CONSENT] = MNCR_FLOW_SCREEN_CONSENT,
+	[MNCR_FLOW_QUERY] = MNCR_FLOW_SCREEN_QUERY,
+	[MNCR_FLOW_CLAIM] = MNCR_FLOW_SCREEN_CLAIM,
+	[MNCR_FLOW_CLAIM_ISSUED] = MNCR_FLOW_SCREEN_CLAIM,
+	[MNCR_FLOW_FINISH] = MNCR_FLOW_SCREEN_RESULT,
+	[MNCR_FLOW_ENDED] = MNCR_FLOW_SCREEN_RESULT,
+};
+
+/* A new prompt for the state just entered. */
 static void prompt_reset(struct mncr_flow *s, enum mncr_msg msg,
 			 enum mncr_flow_audience who)
 {
 	memset(&s->prompt, 0, sizeof(s->prompt));
 	s->prompt.msg = msg;
 	s->prompt.audience = who;
+	s->prompt.screen = screens[s->state];
 }
 
 static void prompt_param(struct mncr_flow *s, int a, int b, size_t n)
@@ -239,6 +262,7 @@ static enum mncr_msg fallback_guide(const struct mncr_flow *s)
 	return mncr_flow_portal_offered(s) ? MNCR_MSG_GUIDE_PORTAL :
 					     MNCR_MSG_GUIDE_CARD;
 }
+
 
 static void enter(struct mncr_flow *s, enum mncr_flow_state st)
 {

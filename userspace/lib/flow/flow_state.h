@@ -97,6 +97,23 @@ enum mncr_flow_audience {
 	MNCR_FLOW_STAFF_ONLY,
 };
 
+/* The screen a state's prompt belongs to (mncr/qualify.h's kinds). */
+enum mncr_flow_screen {
+	MNCR_FLOW_SCREEN_UNKNOWN,
+	MNCR_FLOW_SCREEN_WAITING,
+	MNCR_FLOW_SCREEN_READING,
+	MNCR_FLOW_SCREEN_CHOOSE,
+	MNCR_FLOW_SCREEN_FACE,
+	MNCR_FLOW_SCREEN_PIN,
+	MNCR_FLOW_SCREEN_LAST_TRY,
+	MNCR_FLOW_SCREEN_STAFF,
+	MNCR_FLOW_SCREEN_VISUAL,
+	MNCR_FLOW_SCREEN_CONSENT,
+	MNCR_FLOW_SCREEN_QUERY,
+	MNCR_FLOW_SCREEN_CLAIM,
+	MNCR_FLOW_SCREEN_RESULT,
+};
+
 /* What to show: message ids, parameters, and the choices. */
 struct mncr_flow_prompt {
 	enum mncr_msg msg;		/* main text */
@@ -108,6 +125,7 @@ struct mncr_flow_prompt {
 	size_t n_detail_params;
 	unsigned int options;		/* MNCR_FLOW_OPT_* */
 	enum mncr_flow_audience audience;
+	enum mncr_flow_screen screen;	/* the state's */
 };
 
 enum mncr_flow_face_result {

@@ -2,6 +2,7 @@
 #include "ask.h"
 
 #include <errno.h>
+#include <stddef.h>
 
 /* How often a waiting ask looks whether the card is still there. */
 #define KIOSK_ASK_POLL_US (300 * G_TIME_SPAN_MILLISECOND)
@@ -14,6 +15,10 @@ void kiosk_prompt_copy(struct kiosk_prompt *dst,
 	dst->detail = g_strdup(p->detail);
 	dst->guide = g_strdup(p->guide);
 	dst->options = p->options;
+	/* A field past the library's size is not there. */
+	dst->kind = p->size >= offsetof(struct mncr_qualify_prompt, kind) +
+			     sizeof(p->kind) ?
+		    (enum mncr_qualify_kind)p->kind : MNCR_QUALIFY_KIND_UNKNOWN;
 }
 
 void kiosk_prompt_clear(struct kiosk_prompt *p)

@@ -27,6 +27,7 @@ struct kiosk_prompt {
 	char *detail;
 	char *guide;
 	unsigned int options;
+	enum mncr_qualify_kind kind;	/* UNKNOWN from an older library */
 };
 
 struct kiosk_ask {

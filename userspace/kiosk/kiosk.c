@@ -51,9 +51,6 @@ static void on_choice(GtkButton *b, gpointer data)
 	k->choice = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(b),
 						       "mncr-option"));
 	answer(k, fill_choice, 0);
-	/* The flow's next prompt (look at the camera) belongs there. */
-	if (k->choice == MNCR_QUALIFY_OPT_FACE)
-		show(k, KIOSK_SCR_FACE, NULL, NULL, NULL);
 }
 
 static void on_key(GtkButton *b, gpointer data)
@@ -229,14 +226,58 @@ static void after_paint(GdkFrameClock *clock, gpointer data)
 
 /* ---- the worker's news ---- */
 
-static void keep_last(struct kiosk *k, const struct kiosk_prompt *p)
+/* The page of a prompt's kind; cur when the library did not say. */
+static enum kiosk_screen screen_of(const struct kiosk_prompt *p,
+				   enum kiosk_screen cur)
 {
-	g_free(k->last_text);
-	g_free(k->last_detail);
-	g_free(k->last_guide);
-	k->last_text = g_strdup(p->text);
-	k->last_detail = g_strdup(p->detail);
-	k->last_guide = g_strdup(p->guide);
+	switch (p->kind) {
+	case MNCR_QUALIFY_KIND_WAITING: return KIOSK_SCR_WAITING;
+	case MNCR_QUALIFY_KIND_READING: return KIOSK_SCR_READING;
+	case MNCR_QUALIFY_KIND_CHOOSE: return KIOSK_SCR_CHOOSE;
+	case MNCR_QUALIFY_KIND_FACE: return KIOSK_SCR_FACE;
+	case MNCR_QUALIFY_KIND_PIN: return KIOSK_SCR_PIN;
+	case MNCR_QUALIFY_KIND_LAST_TRY: return KIOSK_SCR_LAST_TRY;
+	case MNCR_QUALIFY_KIND_STAFF: return KIOSK_SCR_STAFF;
+	case MNCR_QUALIFY_KIND_VISUAL: return KIOSK_SCR_VISUAL;
+	case MNCR_QUALIFY_KIND_CONSENT: return KIOSK_SCR_CONSENT;
+	case MNCR_QUALIFY_KIND_QUERY: return KIOSK_SCR_READING;
+	case MNCR_QUALIFY_KIND_CLAIM: return KIOSK_SCR_CLAIM;
+	case MNCR_QUALIFY_KIND_RESULT: return KIOSK_SCR_RESULT;
+	case MNCR_QUALIFY_KIND_UNKNOWN:
+	default:
+		if (p->options)
+			return p->audience == MNCR_QUALIFY_STAFF ?
+			       KIOSK_SCR_STAFF : KIOSK_SCR_CHOOSE;
+		return cur;
+	}
+}
+
+/* The pictures go with the card (they are faces). */
+static void clear_pictures(struct kiosk *k)
+{
+	kiosk_screens_image(k->s.face_preview, NULL);
+	kiosk_screens_image(k->s.card_photo, NULL);
+	kiosk_screens_image(k->s.live_image, NULL);
+}
+
+static void on_frame(struct kiosk *k, const struct kiosk_event *ev)
+{
+	GdkTexture *t = gdk_memory_texture_new(ev->width, ev->height,
+					       GDK_MEMORY_R8G8B8, ev->rgb,
+					       (gsize)ev->width * 3);
+
+	if (ev->photo) {
+		kiosk_screens_image(k->s.card_photo, GDK_PAINTABLE(t));
+	} else {
+		kiosk_screens_image(k->s.face_preview, GDK_PAINTABLE(t));
+		kiosk_screens_image(k->s.live_image, GDK_PAINTABLE(t));
+		kiosk_screens_face_status(&k->s, ev->face, ev->liveness);
+	}
+	g_object_unref(t);
+	if (k->cur == KIOSK_SCR_FACE || k->cur == KIOSK_SCR_VISUAL) {
+		gtk_widget_queue_draw(k->win);
+		k->dirty = true;
+	}
 }
 
 static gboolean on_event(gpointer data)
@@ -250,28 +291,26 @@ static gboolean on_event(gpointer data)
 		show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
 		break;
 	case KIOSK_EV_CARD:
-		k->query = 0;
+		clear_pictures(k);
 		show(k, KIOSK_SCR_READING, NULL, NULL, NULL);
-		break;
-	case KIOSK_EV_READING:
-		k->query = 1;
-		show(k, KIOSK_SCR_READING, NULL, NULL, NULL);
-		break;
-	case KIOSK_EV_FACE:
-		show(k, KIOSK_SCR_FACE, k->last_text, k->last_detail,
-		     k->last_guide);
 		break;
 	case KIOSK_EV_SHOW:
-		keep_last(k, &ev->p);
-		/* After the query: "querying" once, then the result. */
-		scr = k->cur == KIOSK_SCR_FACE ? KIOSK_SCR_FACE :
-		      k->query > 1 ? KIOSK_SCR_RESULT : KIOSK_SCR_READING;
-		if (k->query)
-			k->query = 2;
+		/* A question follows with the same prompt: present() shows it. */
+		scr = screen_of(&ev->p, k->cur);
+		if (ev->p.options || scr == KIOSK_SCR_PIN ||
+		    scr == KIOSK_SCR_CONSENT)
+			break;
+		if (scr == KIOSK_SCR_FACE && k->cur != KIOSK_SCR_FACE)
+			kiosk_screens_face_status(&k->s, false,
+						  MNCR_QUALIFY_LIVENESS_NONE);
 		show(k, scr, ev->p.text, ev->p.detail, ev->p.guide);
+		break;
+	case KIOSK_EV_FRAME:
+		on_frame(k, ev);
 		break;
 	case KIOSK_EV_ENDED:
 		wipe_pin(k);
+		clear_pictures(k);
 		k->ask_id = 0;
 		if (ev->claim_written)
 			show(k, KIOSK_SCR_CLAIM, ev->claim_pdf, NULL, NULL);
@@ -306,8 +345,10 @@ static gboolean present(gpointer data)
 	k->ask_kind = a->kind;
 	switch (a->kind) {
 	case KIOSK_ASK_CHOOSE:
-		scr = p->audience == MNCR_QUALIFY_STAFF ? KIOSK_SCR_STAFF :
-		      KIOSK_SCR_CHOOSE;
+		scr = screen_of(p, KIOSK_SCR_CHOOSE);
+		if (!k->s.page[scr].choices)
+			scr = p->audience == MNCR_QUALIFY_STAFF ?
+			      KIOSK_SCR_STAFF : KIOSK_SCR_CHOOSE;
 		kiosk_screens_choices(&k->s, scr, p->options,
 				      G_CALLBACK(on_choice), k);
 		break;
@@ -388,7 +429,4 @@ void kiosk_shutdown(struct kiosk *k)
 	kiosk_worker_stop(&k->w);
 	wipe_pin(k);
 	kiosk_script_free(&k->script);
-	g_free(k->last_text);
-	g_free(k->last_detail);
-	g_free(k->last_guide);
 }

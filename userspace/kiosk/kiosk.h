@@ -34,12 +34,8 @@ struct kiosk {
 	enum kiosk_screen cur;
 	unsigned long ask_id;		/* the question on screen, 0: none */
 	enum kiosk_ask_kind ask_kind;
-	int query;			/* 0, 1 querying, 2 its prompt shown */
 	unsigned int choice;		/* the answer being given */
 	bool yes;
-	char *last_text;		/* the last prompt, for the face page */
-	char *last_detail;
-	char *last_guide;
 	bool dirty;			/* changed since the last record */
 	bool record_queued;
 	bool quit_after;		/* the script's run is over */

@@ -14,6 +14,7 @@ static const char *const names[KIOSK_SCR_COUNT] = {
 	[KIOSK_SCR_STAFF] = "staff",
 	[KIOSK_SCR_VISUAL] = "visual",
 	[KIOSK_SCR_CLAIM] = "claim",
+	[KIOSK_SCR_LAST_TRY] = "lasttry",
 };
 
 /* Titles; the staff's pages say so, the patient must not act on them. */
@@ -30,6 +31,7 @@ static const char *title_of(enum kiosk_screen scr)
 	case KIOSK_SCR_STAFF: return K_("職員の方へ");
 	case KIOSK_SCR_VISUAL: return K_("職員の方へ：目視確認");
 	case KIOSK_SCR_CLAIM: return K_("被保険者資格申立書");
+	case KIOSK_SCR_LAST_TRY: return K_("職員の方へ：暗証番号は残り1回です");
 	default: return "";
 	}
 }
@@ -64,19 +66,45 @@ static GtkWidget *button(const char *text)
 	return b;
 }
 
-/* A framed stand-in for a picture the public API does not give yet. */
+/* A named frame for a picture; a placeholder until one comes. */
 static GtkWidget *picture(const char *what)
 {
 	GtkWidget *f = gtk_frame_new(what);
-	GtkWidget *l = label("kiosk-placeholder");
 
-	gtk_label_set_text(GTK_LABEL(l), K_("（画像はまだ表示できません）"));
-	gtk_frame_set_child(GTK_FRAME(f), l);
+	kiosk_screens_image(f, NULL);
 	gtk_widget_set_size_request(f, 320, 240);
 	gtk_widget_set_hexpand(f, TRUE);
 	gtk_widget_set_vexpand(f, TRUE);
 	kiosk_screens_name(f, what);
 	return f;
+}
+
+void kiosk_screens_image(GtkWidget *frame, GdkPaintable *image)
+{
+	GtkWidget *c;
+
+	if (!image) {
+		c = label("kiosk-placeholder");
+		gtk_label_set_text(GTK_LABEL(c), K_("（画像なし）"));
+	} else {
+		c = gtk_picture_new_for_paintable(image);
+		gtk_picture_set_content_fit(GTK_PICTURE(c),
+					    GTK_CONTENT_FIT_CONTAIN);
+		kiosk_screens_name(c, gtk_frame_get_label(GTK_FRAME(frame)));
+	}
+	gtk_frame_set_child(GTK_FRAME(frame), c);
+}
+
+void kiosk_screens_face_status(struct kiosk_screens *s, bool face,
+			       enum mncr_qualify_liveness l)
+{
+	const char *t = !face ? K_("顔が見つかりません。カメラを見てください。") :
+			l == MNCR_QUALIFY_LIVENESS_PENDING ? K_("まばたきをしてください。") :
+			l == MNCR_QUALIFY_LIVENESS_LIVE ? K_("確認できました。") :
+			l == MNCR_QUALIFY_LIVENESS_SPOOF ? K_("確認できませんでした。") :
+			K_("顔を確認しています。");
+
+	gtk_label_set_text(GTK_LABEL(s->face_status), t);
 }
 
 static GtkWidget *row(void)
@@ -160,14 +188,22 @@ static void build_page(struct kiosk_screens *s, enum kiosk_screen scr)
 	if (scr == KIOSK_SCR_FACE) {
 		s->face_preview = picture(K_("カメラの映像"));
 		gtk_box_append(GTK_BOX(p->box), s->face_preview);
+		s->face_status = label("kiosk-detail");
+		gtk_box_append(GTK_BOX(p->box), s->face_status);
 	}
 	gtk_box_append(GTK_BOX(p->box), p->text);
 	gtk_box_append(GTK_BOX(p->box), p->detail);
 	gtk_box_append(GTK_BOX(p->box), p->guide);
 
 	switch (scr) {
+	case KIOSK_SCR_CLAIM:
+		s->claim_preview = picture(K_("申立書のプレビュー"));
+		gtk_box_append(GTK_BOX(p->box), s->claim_preview);
+		/* retry or done */
+		__attribute__((fallthrough));
 	case KIOSK_SCR_CHOOSE:
 	case KIOSK_SCR_STAFF:
+	case KIOSK_SCR_LAST_TRY:
 		p->choices = gtk_flow_box_new();
 		gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(p->choices),
 						GTK_SELECTION_NONE);
@@ -188,10 +224,6 @@ static void build_page(struct kiosk_screens *s, enum kiosk_screen scr)
 		break;
 	case KIOSK_SCR_VISUAL:
 		build_visual(s, p->box);
-		break;
-	case KIOSK_SCR_CLAIM:
-		s->claim_preview = picture(K_("申立書のプレビュー"));
-		gtk_box_append(GTK_BOX(p->box), s->claim_preview);
 		break;
 	default:
 		break;

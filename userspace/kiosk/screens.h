@@ -22,6 +22,7 @@ enum kiosk_screen {
 	KIOSK_SCR_STAFF,
 	KIOSK_SCR_VISUAL,
 	KIOSK_SCR_CLAIM,
+	KIOSK_SCR_LAST_TRY,		/* one PIN try left: stopped */
 	KIOSK_SCR_COUNT
 };
 
@@ -31,7 +32,7 @@ struct kiosk_page {
 	GtkWidget *text;
 	GtkWidget *detail;
 	GtkWidget *guide;
-	GtkWidget *choices;		/* CHOOSE, STAFF: a button an option */
+	GtkWidget *choices;		/* CHOOSE, STAFF, LAST_TRY, CLAIM */
 };
 
 struct kiosk_screens {
@@ -40,6 +41,7 @@ struct kiosk_screens {
 	GtkWidget *cancel;
 	struct kiosk_page page[KIOSK_SCR_COUNT];
 	GtkWidget *face_preview;
+	GtkWidget *face_status;		/* face found, blink, live */
 	GtkWidget *pin_dots;
 	GtkWidget *pin_key[10];
 	GtkWidget *pin_clear;
@@ -71,6 +73,14 @@ void kiosk_screens_choices(struct kiosk_screens *s, enum kiosk_screen scr,
 /* The button offering opt on scr, or NULL. */
 GtkWidget *kiosk_screens_choice(struct kiosk_screens *s,
 				enum kiosk_screen scr, unsigned int opt);
+/*
+ * A picture frame's image (NULL: the placeholder). Its text dump line is
+ * "[picture: NAME WxH]" (snapshot.c) so tests see what is shown.
+ */
+void kiosk_screens_image(GtkWidget *frame, GdkPaintable *image);
+/* The face page's line under the preview: found, blink, live (or none). */
+void kiosk_screens_face_status(struct kiosk_screens *s, bool face,
+			       enum mncr_qualify_liveness l);
 /* n dots for n digits entered: the digits themselves are never drawn. */
 void kiosk_screens_pin_dots(struct kiosk_screens *s, size_t n);
 /* The consent page's title for c. */

@@ -16,6 +16,15 @@ static void collect(GtkWidget *w, GString *out)
 		t = gtk_editable_get_text(GTK_EDITABLE(w));
 	if (t && *t)
 		g_string_append_printf(out, "%s\n", t);
+	if (GTK_IS_PICTURE(w) && gtk_picture_get_paintable(GTK_PICTURE(w))) {
+		GdkPaintable *p = gtk_picture_get_paintable(GTK_PICTURE(w));
+		GtkWidget *f = gtk_widget_get_parent(w);
+
+		g_string_append_printf(out, "[picture: %s %dx%d]\n",
+			GTK_IS_FRAME(f) ? gtk_frame_get_label(GTK_FRAME(f)) : "",
+			gdk_paintable_get_intrinsic_width(p),
+			gdk_paintable_get_intrinsic_height(p));
+	}
 	if (GTK_IS_ENTRY(w))
 		return;	/* its inner text widget again */
 	for (GtkWidget *c = gtk_widget_get_first_child(w); c;

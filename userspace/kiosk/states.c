@@ -10,6 +10,28 @@ static void choose(struct kiosk_screens *s, enum kiosk_screen scr,
 	kiosk_screens_show(s, scr, text, NULL, NULL);
 }
 
+/* A stand-in picture (grey rings): the sample screens have no camera. */
+static void sample_picture(GtkWidget *frame, int w, int h)
+{
+	guint8 *px = g_malloc((size_t)w * (size_t)h * 3);
+	GBytes *b;
+	GdkTexture *t;
+
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int dx = x - w / 2, dy = y - h / 2;
+			guint8 v = (guint8)(96 + ((dx * dx + dy * dy) / 64) % 128);
+			guint8 *p = px + 3 * ((size_t)y * (size_t)w + (size_t)x);
+
+			p[0] = p[1] = p[2] = v;
+		}
+	b = g_bytes_new_take(px, (size_t)w * (size_t)h * 3);
+	t = gdk_memory_texture_new(w, h, GDK_MEMORY_R8G8B8, b, (gsize)w * 3);
+	kiosk_screens_image(frame, GDK_PAINTABLE(t));
+	g_object_unref(t);
+	g_bytes_unref(b);
+}
+
 bool kiosk_states_show(struct kiosk_screens *s, int step)
 {
 	switch (step) {
@@ -26,6 +48,8 @@ bool kiosk_states_show(struct kiosk_screens *s, int step)
 		       K_("本人確認の方法を選んでください。"));
 		break;
 	case 3:
+		sample_picture(s->face_preview, 320, 240);
+		kiosk_screens_face_status(s, true, MNCR_QUALIFY_LIVENESS_PENDING);
 		kiosk_screens_show(s, KIOSK_SCR_FACE,
 			K_("カメラを見て、まばたきをしてください。"), NULL, NULL);
 		break;
@@ -53,6 +77,8 @@ bool kiosk_states_show(struct kiosk_screens *s, int step)
 		       K_("目視確認、資格確認書・保険証の確認、申立書の作成のいずれかを選んでください。"));
 		break;
 	case 8:
+		sample_picture(s->card_photo, 150, 180);
+		sample_picture(s->live_image, 320, 240);
 		kiosk_screens_show(s, KIOSK_SCR_VISUAL,
 			K_("カードの顔写真とご本人を見比べてください。"),
 			NULL, NULL);
@@ -60,6 +86,12 @@ bool kiosk_states_show(struct kiosk_screens *s, int step)
 	case 9:
 		kiosk_screens_show(s, KIOSK_SCR_CLAIM,
 			K_("被保険者資格申立書を作成しました。"), NULL, NULL);
+		break;
+	case 10:
+		choose(s, KIOSK_SCR_LAST_TRY,
+		       MNCR_QUALIFY_OPT_LAST_TRY | MNCR_QUALIFY_OPT_STAFF |
+		       MNCR_QUALIFY_OPT_CANCEL,
+		       K_("暗証番号の入力は残り1回です。間違えるとロックされます。"));
 		break;
 	default:
 		return false;

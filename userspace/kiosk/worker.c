@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 /* How long one wait for a card lasts before the stop flag is looked at. */
 #define KIOSK_CARD_POLL_MS 500
 
@@ -25,6 +27,8 @@ static void post_kind(struct kiosk_worker *w, enum kiosk_event_kind kind)
 void kiosk_event_free(struct kiosk_event *ev)
 {
 	kiosk_prompt_clear(&ev->p);
+	if (ev->rgb)
+		g_bytes_unref(ev->rgb);
 	g_free(ev);
 }
 
@@ -40,19 +44,75 @@ static bool card_gone(void *arg)
 
 /* ---- the library's callbacks, on this thread ---- */
 
-/*
- * The prompts carry no state; these transcript lines mark the two the
- * screen cannot tell from a question: the face run and the query.
- */
+/* The library's lines, for the log only: the prompts' kinds drive the pages. */
 static void transcript(void *ctx, double ms, const char *line)
 {
-	struct kiosk_worker *w = ctx;
-
+	(void)ctx;
 	fprintf(stderr, "[%7.3f] %s\n", ms / 1e3, line);
-	if (g_str_has_prefix(line, "card photo: face found"))
-		post_kind(w, KIOSK_EV_FACE);
-	else if (g_str_has_prefix(line, "eligibility query"))
-		post_kind(w, KIOSK_EV_READING);
+}
+
+/* A face: wiped when the last texture lets go of it. */
+struct pixels {
+	size_t n;
+	guint8 px[];
+};
+
+static void pixels_free(gpointer data)
+{
+	struct pixels *p = data;
+
+	OPENSSL_cleanse(p->px, p->n);
+	g_free(p);
+}
+
+/* The box's outline, green, 3 px, clipped to the picture. */
+static void draw_box(guint8 *rgb, int w, int h, const struct mncr_qualify_frame *f)
+{
+	int x0 = MAX(f->face_x, 0), y0 = MAX(f->face_y, 0);
+	int x1 = MIN(f->face_x + f->face_w, w) - 1;
+	int y1 = MIN(f->face_y + f->face_h, h) - 1;
+
+	for (int y = y0; y <= y1; y++)
+		for (int x = x0; x <= x1; x++) {
+			guint8 *p = rgb + 3 * ((size_t)y * (size_t)w + (size_t)x);
+
+			if (x - x0 >= 3 && x1 - x >= 3 && y - y0 >= 3 && y1 - y >= 3)
+				continue;
+			p[0] = 0x20;
+			p[1] = 0xe0;
+			p[2] = 0x40;
+		}
+}
+
+/*
+ * On this thread (libmncr.rst: never the GUI's): the grey picture as RGB
+ * with its face box, posted to the main loop.
+ */
+static void frame(void *ctx, const struct mncr_qualify_frame *f)
+{
+	struct kiosk_event *ev;
+	struct pixels *p;
+	size_t n;
+
+	if (!f->pixels || !f->width || !f->height || f->width > 4096 ||
+	    f->height > 4096)
+		return;
+	n = (size_t)f->width * f->height;
+	p = g_malloc(sizeof(*p) + 3 * n);
+	p->n = 3 * n;
+	for (size_t i = 0; i < n; i++)
+		p->px[3 * i] = p->px[3 * i + 1] = p->px[3 * i + 2] = f->pixels[i];
+	ev = g_new0(struct kiosk_event, 1);
+	ev->kind = KIOSK_EV_FRAME;
+	ev->width = (int)f->width;
+	ev->height = (int)f->height;
+	ev->photo = f->source == MNCR_QUALIFY_SOURCE_CARD_PHOTO;
+	ev->face = f->face;
+	ev->liveness = (enum mncr_qualify_liveness)f->liveness;
+	if (f->face && !ev->photo)
+		draw_box(p->px, ev->width, ev->height, f);
+	ev->rgb = g_bytes_new_with_free_func(p->px, p->n, pixels_free, p);
+	post(ctx, ev);
 }
 
 static void show(void *ctx, const struct mncr_qualify_prompt *p)
@@ -180,7 +240,7 @@ int kiosk_worker_start(struct kiosk_worker *w, char *why, size_t why_len)
 	struct mncr_qualify_ui ui = {
 		.size = sizeof(ui), .ctx = w, .transcript = transcript,
 		.show = show, .choose = choose, .pin_entry = pin_entry,
-		.attest = attest, .consent = consent,
+		.attest = attest, .consent = consent, .frame = frame,
 	};
 	int ret;
 

@@ -17,9 +17,8 @@
 enum kiosk_event_kind {
 	KIOSK_EV_WAITING,		/* no card */
 	KIOSK_EV_CARD,			/* a card was set */
-	KIOSK_EV_FACE,			/* the face run is next */
-	KIOSK_EV_READING,		/* the query runs */
 	KIOSK_EV_SHOW,			/* a prompt without a question */
+	KIOSK_EV_FRAME,			/* a picture: camera or card photo */
 	KIOSK_EV_ENDED,			/* the card is out; the outcome */
 	KIOSK_EV_FAILED,		/* no reader, or no session */
 };
@@ -29,6 +28,12 @@ struct kiosk_event {
 	enum kiosk_event_kind kind;
 	void *gui;
 	struct kiosk_prompt p;		/* SHOW */
+	/* FRAME: RGB, 3 bytes a pixel, wiped when freed; the face boxed */
+	GBytes *rgb;
+	int width, height;
+	bool photo;			/* the card photo, else the camera */
+	bool face;
+	enum mncr_qualify_liveness liveness;
 	char result[32];		/* ENDED: the outcome's names */
 	char method[16];
 	char share[4];

@@ -54,6 +54,13 @@ LIB_EMUL := $(O)/libmncr-emul.a
 KIOSK_SRC := $(wildcard userspace/kiosk/*.c)
 GTK_CFLAGS := $(shell pkg-config --cflags gtk4 2>/dev/null)
 GTK_LIBS := $(shell pkg-config --libs gtk4 libcrypto 2>/dev/null)
+# The 申立書 preview (poppler-glib) when it is there; else the page says so.
+ifneq ($(GTK_CFLAGS),)
+ifneq ($(shell pkg-config --exists poppler-glib 2>/dev/null && echo y),)
+GTK_CFLAGS += $(shell pkg-config --cflags poppler-glib) -DKIOSK_POPPLER
+GTK_LIBS += $(shell pkg-config --libs poppler-glib)
+endif
+endif
 KIOSK := $(if $(GTK_CFLAGS),$(O)/mncr-kiosk)
 PROGRAMS := $(O)/mncr $(O)/mncr-sim $(if $(SVC_SRC),$(O)/mncr-eligd) $(KIOSK)
 UNIT := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)

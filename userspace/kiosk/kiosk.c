@@ -7,6 +7,7 @@
 
 #include <openssl/crypto.h>
 
+#include "pdf_preview.h"
 #include "snapshot.h"
 #include "states.h"
 
@@ -312,8 +313,11 @@ static gboolean on_event(gpointer data)
 		wipe_pin(k);
 		clear_pictures(k);
 		k->ask_id = 0;
-		if (ev->claim_written)
+		if (ev->claim_written) {
+			kiosk_claim_preview(&k->s, ev->claim_pdf);
+			kiosk_screens_choices(&k->s, KIOSK_SCR_CLAIM, 0, NULL, NULL);
 			show(k, KIOSK_SCR_CLAIM, ev->claim_pdf, NULL, NULL);
+		}
 		else
 			show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
 		k->quit_after = k->script.lines != NULL;

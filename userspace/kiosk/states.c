@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "states.h"
 
+#include <unistd.h>
+
+#include <cairo-pdf.h>
+#include <glib/gstdio.h>
+
+#include "pdf_preview.h"
 #include "text.h"
 
 static void choose(struct kiosk_screens *s, enum kiosk_screen scr,
@@ -30,6 +36,32 @@ static void sample_picture(GtkWidget *frame, int w, int h)
 	kiosk_screens_image(frame, GDK_PAINTABLE(t));
 	g_object_unref(t);
 	g_bytes_unref(b);
+}
+
+/* A one-page A4 PDF with a heading, standing in for the library's 申立書. */
+static char *sample_pdf(void)
+{
+	char *path = g_build_filename(g_get_tmp_dir(), "mncr-kiosk-sample-XXXXXX.pdf", NULL);
+	int fd = g_mkstemp(path);
+	cairo_surface_t *cs;
+	cairo_t *cr;
+
+	if (fd < 0) {
+		g_free(path);
+		return NULL;
+	}
+	close(fd);
+	cs = cairo_pdf_surface_create(path, 595, 842);
+	cr = cairo_create(cs);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_rectangle(cr, 40, 40, 515, 762);
+	cairo_stroke(cr);
+	cairo_move_to(cr, 60, 90);
+	cairo_set_font_size(cr, 24);
+	cairo_show_text(cr, "sample claim form");
+	cairo_destroy(cr);
+	cairo_surface_destroy(cs);
+	return path;
 }
 
 bool kiosk_states_show(struct kiosk_screens *s, int step)
@@ -83,10 +115,19 @@ bool kiosk_states_show(struct kiosk_screens *s, int step)
 			K_("カードの顔写真とご本人を見比べてください。"),
 			NULL, NULL);
 		break;
-	case 9:
+	case 9: {
+		char *pdf = sample_pdf();
+
+		kiosk_claim_preview(s, pdf);
+		if (pdf)
+			g_unlink(pdf);
+		g_free(pdf);
+		choose(s, KIOSK_SCR_CLAIM,
+		       MNCR_QUALIFY_OPT_RETRY | MNCR_QUALIFY_OPT_DONE, NULL);
 		kiosk_screens_show(s, KIOSK_SCR_CLAIM,
 			K_("被保険者資格申立書を作成しました。"), NULL, NULL);
 		break;
+	}
 	case 10:
 		choose(s, KIOSK_SCR_LAST_TRY,
 		       MNCR_QUALIFY_OPT_LAST_TRY | MNCR_QUALIFY_OPT_STAFF |

@@ -70,6 +70,8 @@ ITEST := $(ITEST_SRC:tests/integration/%.c=$(O)/itest/%)
 # Message catalogues (po/README.rst): po/LANG.po -> locale/LANG/LC_MESSAGES/mncr.mo
 PO_SRC := $(wildcard po/*.po)
 MO := $(PO_SRC:po/%.po=$(O)/locale/%/LC_MESSAGES/mncr.mo)
+# The kiosk's own words (po/kiosk/README.rst): domain mncr-kiosk.
+MO += $(if $(KIOSK),$(patsubst po/kiosk/%.po,$(O)/locale/%/LC_MESSAGES/mncr-kiosk.mo,$(wildcard po/kiosk/*.po)))
 
 .PHONY: all module userspace tests deps check check-unit print-ldlibs check-vm lint bench \
 	fuzz accuracy bench-face bench-flow bench-flow-native demo install install-lib example clean \
@@ -135,6 +137,10 @@ $(O)/asan/libmncr-emul.a: $(EMUL_SRC:%.c=$(O)/asan/%.o)
 	$(AR) rcs $@ $^
 
 $(O)/locale/%/LC_MESSAGES/mncr.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt -c -o $@ $<
+
+$(O)/locale/%/LC_MESSAGES/mncr-kiosk.mo: po/kiosk/%.po
 	@mkdir -p $(dir $@)
 	msgfmt -c -o $@ $<
 
@@ -356,6 +362,10 @@ install: all install-lib
 	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)$(PREFIX)/bin/mncr-sim
 	$(if $(SVC_SRC),install -D -m 0755 $(O)/mncr-eligd $(DESTDIR)$(PREFIX)/bin/mncr-eligd)
 	$(if $(KIOSK),install -D -m 0755 $(KIOSK) $(DESTDIR)$(PREFIX)/bin/mncr-kiosk)
+	$(if $(KIOSK),install -D -m 0644 userspace/kiosk/mncr-kiosk.desktop \
+		$(DESTDIR)$(PREFIX)/share/applications/mncr-kiosk.desktop)
+	$(if $(KIOSK),sed 's|@BINDIR@|$(PREFIX)/bin|' userspace/kiosk/mncr-kiosk.service \
+		> $(DESTDIR)/etc/systemd/system/mncr-kiosk.service)
 	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)$(PREFIX)/share/man/man1/mncr.1
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/mncr/faces tests/faces/*.png
 	for mo in $(MO:$(O)/%=%); do \

@@ -328,7 +328,8 @@ void kiosk_screens_consent(struct kiosk_screens *s,
 			   enum mncr_qualify_consent c)
 {
 	static const char *const what[MNCR_QUALIFY_CONSENT_COUNT] = {
-		"薬剤情報", "特定健診情報", "診療情報", "手術情報",
+		KN_("薬剤情報"), KN_("特定健診情報"), KN_("診療情報"),
+		KN_("手術情報"),
 	};
 	char *t = g_strdup_printf(K_("情報提供への同意（%s）"),
 				  c < MNCR_QUALIFY_CONSENT_COUNT ? K_(what[c]) : "");

@@ -12,5 +12,7 @@
 
 #define KIOSK_DOMAIN "mncr-kiosk"
 #define K_(s) g_dgettext(KIOSK_DOMAIN, s)
+/* Marked for po/kiosk/mncr-kiosk.pot, translated later with K_(). */
+#define KN_(s) (s)
 
 #endif

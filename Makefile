@@ -76,7 +76,7 @@ MO += $(if $(KIOSK),$(patsubst po/kiosk/%.po,$(O)/locale/%/LC_MESSAGES/mncr-kios
 .PHONY: all module userspace tests deps check check-unit print-ldlibs check-vm lint bench \
 	fuzz accuracy bench-face bench-flow bench-flow-native demo install install-lib example clean \
 	check-debug check-kernels \
-	stress fuzz-ioctl dkms-install check-fresh
+	stress fuzz-ioctl dkms-install check-fresh screenshots
 
 all: module userspace
 
@@ -349,6 +349,19 @@ $(O)/examples/appliance: examples/appliance.c $(LIB_SO) include/mncr/*.h \
 		   PKG_CONFIG_PATH=$(STAGE)/usr/lib/$(MULTIARCH)/pkgconfig:$(STAGE)/usr/lib/pkgconfig \
 		   pkg-config --cflags --libs mncr) \
 		-Wl,-rpath,'$$ORIGIN/../stage/usr/lib/$(MULTIARCH)'
+
+# The appliance guide's screenshots (Documentation/kiosk.rst): the kiosk's
+# scenarios in the test bed (QEMU, like check-vm), the chosen PNGs copied.
+SHOTS := $(CURDIR)/$(O)/screenshots
+SHOTS_PICK := k1/face k1/consent k1/result k2/staff k2/visual k3/choose k3/pin k4/result
+screenshots: userspace
+	rm -rf $(SHOTS) && mkdir -p $(SHOTS)
+	tests/vm/run --udev-rules udev/60-mncr.rules --timeout 2400 --rw $(SHOTS) \
+		--env KIOSK_SHOTS=$(SHOTS) -- tests/integration/kiosk_flow.sh
+	mkdir -p Documentation/images/kiosk
+	for p in $(SHOTS_PICK); do \
+		f=$$(ls $(SHOTS)/$${p%/*}/*-$${p#*/}.png | tail -n 1) && [ -n "$$f" ] && \
+		cp "$$f" Documentation/images/kiosk/$${p%/*}-$${p#*/}.png || exit 1; done
 
 # DESTDIR=DIR stages everything under DIR (no group, no udev reload).
 install: all install-lib

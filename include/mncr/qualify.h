@@ -186,8 +186,8 @@ struct mncr_qualify_ui {
 	 * Optional (where reserved[0] was): a picture to show, returns at
 	 * once. The face attempt's frames as they are taken and judged (at
 	 * most one each MNCR_QUALIFY_FRAME_MS), the box when a face was
-	 * found; before attest, the card photo (only from a card proven
-	 * genuine) and one camera frame of the patient.
+	 * found; before attest, unless patient_absent, the card photo (only
+	 * from a card proven genuine) and one camera frame of the patient.
 	 */
 	void (*frame)(void *ctx, const struct mncr_qualify_frame *f);
 	void *reserved[7];		/* NULL */

@@ -306,6 +306,23 @@ static void test_card_removed_ends_attempt(void **state)
  * picture as JPEG 2000 (as the simulator makes it), 照合番号B comes from
  * the caller's card front, and the photo is read once per session.
  */
+/* A started PIN-less emulated card whose chip photo is the holder's. */
+static void holder_card(struct script *s, void **fxs, uint8_t **jp2)
+{
+	struct mncr_face_image crop = { 0 };
+	size_t jp2_len = 0;
+
+	assert_int_equal(fx_setup(fxs), 0);
+	s->card = *fxs;
+	assert_int_equal(mncr_face_passport_crop(&holder, 150, 180, &crop), 0);
+	assert_int_equal(mncr_face_jp2_encode(&crop, 8, jp2, &jp2_len), 0);
+	mncr_face_image_free(&crop);
+	assert_int_equal(fx_profile(s->card, "pinless"), 0);
+	s->card->profile.photo = *jp2;
+	s->card->profile.photo_len = jp2_len;
+	assert_int_equal(fx_start(s->card), 0);
+}
+
 static void test_card_photo_with_callers_front(void **state)
 {
 	struct script s = { .frame = &holder };
@@ -315,23 +332,14 @@ static void test_card_photo_with_callers_front(void **state)
 		.card_present = card_present, .say = say, .ctx = &s,
 	};
 	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
-	struct mncr_face_image crop = { 0 };
 	struct mncr_face_attempt *a = NULL;
 	void *fxs = NULL;
 	unsigned int commands;
 	uint8_t *jp2 = NULL;
-	size_t jp2_len = 0;
 
 	(void)state;
 	NEED_MODELS();
-	assert_int_equal(fx_setup(&fxs), 0);
-	s.card = fxs;
-	assert_int_equal(mncr_face_passport_crop(&holder, 150, 180, &crop), 0);
-	assert_int_equal(mncr_face_jp2_encode(&crop, 8, &jp2, &jp2_len), 0);
-	assert_int_equal(fx_profile(s.card, "pinless"), 0);
-	s.card->profile.photo = jp2;
-	s.card->profile.photo_len = jp2_len;
-	assert_int_equal(fx_start(s.card), 0);
+	holder_card(&s, &fxs, &jp2);
 	o.io = &s.card->io;
 	frames.ctx = &s;
 	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
@@ -359,7 +367,6 @@ static void test_card_photo_with_callers_front(void **state)
 	mncr_face_attempt_free(a);
 
 	fx_teardown(&fxs);
-	mncr_face_image_free(&crop);
 	free(jp2);
 }
 
@@ -496,23 +503,14 @@ static void test_card_photo_shown(void **state)
 		.ctx = &s,
 	};
 	enum mncr_flow_face_result res = MNCR_FLOW_FACE_MATCH;
-	struct mncr_face_image crop = { 0 };
 	struct mncr_face_attempt *a = NULL;
 	void *fxs = NULL;
 	unsigned int commands;
 	uint8_t *jp2 = NULL;
-	size_t jp2_len = 0;
 
 	(void)state;
 	NEED_MODELS();
-	assert_int_equal(fx_setup(&fxs), 0);
-	s.card = fxs;
-	assert_int_equal(mncr_face_passport_crop(&holder, 150, 180, &crop), 0);
-	assert_int_equal(mncr_face_jp2_encode(&crop, 8, &jp2, &jp2_len), 0);
-	assert_int_equal(fx_profile(s.card, "pinless"), 0);
-	s.card->profile.photo = jp2;
-	s.card->profile.photo_len = jp2_len;
-	assert_int_equal(fx_start(s.card), 0);
+	holder_card(&s, &fxs, &jp2);
 	o.io = &s.card->io;
 	frames.ctx = &s;
 	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
@@ -547,7 +545,6 @@ static void test_card_photo_shown(void **state)
 	mncr_face_attempt_free(a);
 
 	fx_teardown(&fxs);
-	mncr_face_image_free(&crop);
 	free(jp2);
 }
 

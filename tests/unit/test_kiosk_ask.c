@@ -3,7 +3,8 @@
  * mncr-kiosk's question handshake (userspace/kiosk/ask.c): the flow's
  * thread blocks until the main loop answers; a stale answer (an older
  * question's id) is dropped; the card's removal and the cancel button end
- * a question with -ECANCELED, and nothing answers it afterwards.
+ * a question with -ECANCELED, and nothing answers it afterwards; the
+ * prompt's copy keeps its kind.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -161,6 +162,31 @@ static void test_cancel_before_shown(void **state)
 	assert_null(kiosk_asker_lock(&f.k));
 }
 
+/*
+ * The copy keeps the prompt's kind (the kiosk's page); a prompt whose
+ * size ends before kind (a library older than the header) is UNKNOWN.
+ */
+static void test_prompt_kind(void **state)
+{
+	struct mncr_qualify_prompt p = {
+		.size = sizeof(p), .audience = MNCR_QUALIFY_STAFF,
+		.text = "目視確認", .options = MNCR_QUALIFY_OPT_VISUAL,
+		.kind = MNCR_QUALIFY_KIND_VISUAL,
+	};
+	struct kiosk_prompt k = { 0 };
+
+	(void)state;
+	kiosk_prompt_copy(&k, &p);
+	assert_int_equal(k.kind, MNCR_QUALIFY_KIND_VISUAL);
+	assert_string_equal(k.text, "目視確認");
+	assert_int_equal(k.options, MNCR_QUALIFY_OPT_VISUAL);
+	kiosk_prompt_clear(&k);
+	p.size = offsetof(struct mncr_qualify_prompt, kind);
+	kiosk_prompt_copy(&k, &p);
+	assert_int_equal(k.kind, MNCR_QUALIFY_KIND_UNKNOWN);
+	kiosk_prompt_clear(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_stale_answer_dropped),
 		cmocka_unit_test(test_card_removed),
 		cmocka_unit_test(test_cancel_before_shown),
+		cmocka_unit_test(test_prompt_kind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -554,10 +554,12 @@ static int hook_attest(void *ctx, const struct mncr_flow_prompt *p,
 	memset(a, 0, sizeof(*a));
 	if (stopped(q))
 		return -ECANCELED;
-	/* The pictures the staff compare: the chip's photo, the patient. */
-	if (q->ui.frame && face_object(q) == 0 &&
-	    mncr_face_attempt_show_photo(q->face, !q->c.patient_absent) ==
-	    -ENOMEDIUM)
+	/*
+	 * The pictures the staff compare: the chip's photo and the patient.
+	 * Nobody to compare with when the patient is absent: none.
+	 */
+	if (q->ui.frame && !q->c.patient_absent && face_object(q) == 0 &&
+	    mncr_face_attempt_show_photo(q->face, true) == -ENOMEDIUM)
 		return -ENOMEDIUM;
 	if (q->c.operator_id)
 		snprintf(pa.operator_id, sizeof(pa.operator_id), "%s",

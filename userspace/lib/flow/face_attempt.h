@@ -18,8 +18,9 @@
  * attempt: a printed photo of the holder matches the card photo.
  *
  * The photo and the frames stay in memory only and are wiped; nothing
- * about them goes anywhere but the attempt's result and the transcript
- * lines (say). One attempt object per session and thread; no global state.
+ * about them goes anywhere but the attempt's result, the transcript lines
+ * (say) and the caller's watcher (frame), which sees them only during its
+ * call. One attempt object per session and thread; no global state.
  */
 #ifndef MNCR_FACE_ATTEMPT_H
 #define MNCR_FACE_ATTEMPT_H

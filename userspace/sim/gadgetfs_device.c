@@ -311,7 +311,7 @@ static void setup(struct gadgetfs_device *g, const struct usb_ctrlrequest *r)
 	}
 	if ((r->bRequestType & USB_RECIP_MASK) == USB_RECIP_INTERFACE &&
 	    (iface == GFS_IF_VIDEO_CONTROL || iface == GFS_IF_VIDEO_STREAMING)) {
-		uvc_function_setup(g->uvc, g->ep0, r);
+		uvc_function_setup(g->uvc, g->ep0, r, iface == GFS_IF_VIDEO_STREAMING);
 		return;
 	}
 	/* Interface 0 answers no control requests, as with FunctionFS. */

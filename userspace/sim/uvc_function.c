@@ -12,7 +12,6 @@
 #include <linux/usb/video.h>
 
 #include "ffs_ep0.h"
-#include "gadgetfs_descriptors.h"
 #include "log.h"
 #include "uvc_function.h"
 
@@ -91,11 +90,10 @@ void uvc_function_restart(struct uvc_function *f)
 }
 
 void uvc_function_setup(struct uvc_function *f, int ep0,
-			const struct usb_ctrlrequest *req)
+			const struct usb_ctrlrequest *req, bool streaming)
 {
 	unsigned cs = le16toh(req->wValue) >> 8;
 	unsigned len = le16toh(req->wLength);
-	bool streaming = (le16toh(req->wIndex) & 0xff) == GFS_IF_VIDEO_STREAMING;
 	bool class_if = (req->bRequestType & (USB_TYPE_MASK | USB_RECIP_MASK)) ==
 			(USB_TYPE_CLASS | USB_RECIP_INTERFACE);
 	uint8_t buf[UVC_CTRL_LEN];

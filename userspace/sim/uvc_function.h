@@ -63,9 +63,12 @@ int uvc_function_start(struct uvc_function *f, int ep_in);
 void uvc_function_stop(struct uvc_function *f);
 void uvc_function_destroy(struct uvc_function *f);
 
-/* A class request for interface 2 or 3, answered on ep0 (GadgetFS). */
+/*
+ * A class request for the VideoControl interface or (streaming true) the
+ * VideoStreaming one, answered on ep0 (GadgetFS).
+ */
 void uvc_function_setup(struct uvc_function *f, int ep0,
-			const struct usb_ctrlrequest *req);
+			const struct usb_ctrlrequest *req, bool streaming);
 /* SET_INTERFACE on the streaming interface: the stream restarts. */
 void uvc_function_restart(struct uvc_function *f);
 

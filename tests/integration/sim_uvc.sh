@@ -10,7 +10,6 @@ set -u
 
 out=$(mktemp -d)
 serial=UVC1
-usb_id=1209:0001
 frame=$((640 * 480 * 2))
 
 bus_setup
@@ -18,11 +17,7 @@ if ! modprobe gadgetfs 2>/dev/null; then
 	echo "SKIP: this kernel has no gadgetfs"
 	exit 0
 fi
-# dummy_hcd completes a control-OUT data stage before GadgetFS hands it to
-# us; uvcvideo's next request can overtake it. Delaying control messages
-# (USB_QUIRK_DELAY_CTRL_MSG, 'n') gives the simulator time. A real reader
-# answers in hardware and needs nothing of the kind.
-echo "$usb_id:n" >/sys/module/usbcore/parameters/quirks
+uvc_quirk
 
 # usb_dev: the reader's USB device directory in sysfs.
 usb_dev() {

@@ -40,10 +40,25 @@ lacks_number() {
 }
 
 # The simulated USB bus: four dummy UDC/HCD pairs for up to four readers.
+# MNCR_SIM_GADGET=gadgetfs plugs readers as one GadgetFS device each (UVC
+# camera; one per system) instead of configfs gadgets.
 bus_setup() {
 	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
 	modprobe dummy_hcd num=4
 	modprobe libcomposite
+	if [ "${MNCR_SIM_GADGET:-}" = gadgetfs ]; then
+		modprobe gadgetfs
+		uvc_quirk
+	fi
+}
+
+# uvc_quirk: dummy_hcd completes a control-OUT data stage before GadgetFS
+# hands it to the simulator, and uvcvideo's next request can overtake it;
+# delaying the host's control messages (USB_QUIRK_DELAY_CTRL_MSG, 'n')
+# for the simulator's VID:PID gives it time. A real reader answers in
+# hardware and needs nothing of the kind.
+uvc_quirk() {
+	echo "1209:0001:n" >/sys/module/usbcore/parameters/quirks
 }
 
 # plug SERIAL [mncr-sim options]: plugs a simulated reader and waits for
@@ -51,7 +66,8 @@ bus_setup() {
 plug() {
 	local serial=$1
 	shift
-	"$SIM" --daemon --serial "$serial" "$@" || return 1
+	"$SIM" --daemon --serial "$serial" \
+		${MNCR_SIM_GADGET:+--gadget "$MNCR_SIM_GADGET"} "$@" || return 1
 	wait_for 10 test -e "/dev/mncr/by-serial/$serial"
 }
 

@@ -99,6 +99,14 @@ static void fill_speed(struct speed_descs *d, uint16_t bulk_max,
 	};
 }
 
+void ccid_class_descriptor(uint8_t out[MNCR_CCID_DESC_LEN])
+{
+	struct ccid_class_desc c;
+
+	fill_class(&c);
+	memcpy(out, &c, sizeof(c));
+}
+
 void ccid_build_descriptors(struct ffs_blob *blob)
 {
 	struct descs_v2 d;

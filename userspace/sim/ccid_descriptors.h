@@ -8,6 +8,9 @@
 #ifndef MNCR_SIM_CCID_DESCRIPTORS_H
 #define MNCR_SIM_CCID_DESCRIPTORS_H
 
+#include <stdint.h>
+
+#include "card/ccid.h"
 #include "ffs_descriptors.h"
 
 #define CCID_EP_OUT	"ep1"
@@ -18,6 +21,9 @@
 
 /* dwFeatures: automatic everything, short and extended APDU exchange. */
 #define CCID_SIM_FEATURES	0x000400bau
+
+/* The 54-byte CCID class descriptor, for a descriptor set of our own. */
+void ccid_class_descriptor(uint8_t out[MNCR_CCID_DESC_LEN]);
 
 void ccid_build_descriptors(struct ffs_blob *blob);
 void ccid_build_strings(struct ffs_blob *blob);

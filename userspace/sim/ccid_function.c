@@ -72,6 +72,17 @@ int ccid_function_open(struct ccid_function *f, const char *mount)
 	return f->ep_out < 0 || f->ep_in < 0 || f->ep_int < 0 || f->stop_fd < 0 ? -1 : 0;
 }
 
+int ccid_function_attach(struct ccid_function *f, int ep_out, int ep_in,
+			 int ep_int)
+{
+	f->ep_out = ep_out;
+	f->ep_in = ep_in;
+	f->ep_int = ep_int;
+	f->attached = true;
+	f->stop_fd = eventfd(0, EFD_CLOEXEC);
+	return f->stop_fd < 0 ? -1 : 0;
+}
+
 /* Brings the slot in line with the device's card. f->lock held. */
 static void sync_slot(struct ccid_function *f)
 {
@@ -270,24 +281,28 @@ static void *notify_thread(void *arg)
 }
 
 /* Class requests: ABORT is acknowledged (the bulk Abort does the work); others stall. */
-static void handle_setup(struct ccid_function *f, const struct usb_ctrlrequest *req)
+void ccid_function_setup(struct ccid_function *f, int ep0,
+			 const struct usb_ctrlrequest *req)
 {
 	char none = 0;
 
+	(void)f;
 	if (req->bRequestType == (USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE) &&
 	    req->bRequest == CCID_REQ_ABORT && le16toh(req->wLength) == 0) {
-		if (read(f->ep0, &none, 0) < 0)
+		if (read(ep0, &none, 0) < 0)
 			sim_log("ccid: ABORT status stage: %s", strerror(errno));
 		return;
 	}
-	ffs_ep0_stall(f->ep0, req, "ccid");
+	ffs_ep0_stall(ep0, req, "ccid");
 }
 
 /* Link state comes from the control function; only SETUP is ours. */
 static void handle(void *ctx, const struct usb_functionfs_event *ev)
 {
+	struct ccid_function *f = ctx;
+
 	if (ev->type == FUNCTIONFS_SETUP)
-		handle_setup(ctx, &ev->u.setup);
+		ccid_function_setup(f, f->ep0, &ev->u.setup);
 }
 
 static void *ep0_thread(void *arg)
@@ -313,7 +328,14 @@ int ccid_function_start(struct ccid_function *f)
 		return -1;
 	}
 	for (int i = 0; i < 3; i++) {
-		int err = pthread_create(th[i], NULL, fn[i], f);
+		int err = 0;
+
+		/* Attached to a device that serves ep0 itself: no thread of ours. */
+		if (i == 0 && f->ep0 < 0) {
+			f->started = 1;
+			continue;
+		}
+		err = pthread_create(th[i], NULL, fn[i], f);
 
 		if (err) {
 			sim_log("ccid: cannot start a thread: %s", strerror(err));
@@ -331,8 +353,11 @@ void ccid_function_stop(struct ccid_function *f)
 
 	if (f->started && write(f->stop_fd, &one, sizeof(one)) != sizeof(one))
 		sim_log("ccid: cannot wake the ep0 thread: %s", strerror(errno));
-	while (f->started > 0)
+	while (f->started > 1)
 		pthread_join(*th[--f->started], NULL);
+	if (f->started && f->ep0 >= 0)
+		pthread_join(*th[0], NULL);
+	f->started = 0;
 }
 
 static void close_fd(int *fd)
@@ -344,9 +369,12 @@ static void close_fd(int *fd)
 
 void ccid_function_close(struct ccid_function *f)
 {
-	close_fd(&f->ep_int);
-	close_fd(&f->ep_in);
-	close_fd(&f->ep_out);
+	/* Attached endpoints belong to the device that lent them. */
+	if (!f->attached) {
+		close_fd(&f->ep_int);
+		close_fd(&f->ep_in);
+		close_fd(&f->ep_out);
+	}
 	close_fd(&f->ep0);
 	close_fd(&f->stop_fd);
 	mncr_card_emul_free(f->slot.emul);

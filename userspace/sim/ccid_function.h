@@ -10,6 +10,7 @@
 #ifndef MNCR_SIM_CCID_FUNCTION_H
 #define MNCR_SIM_CCID_FUNCTION_H
 
+#include <linux/usb/ch9.h>
 #include <pthread.h>
 #include <stdbool.h>
 
@@ -23,6 +24,7 @@
 
 struct ccid_function {
 	int ep0, ep_out, ep_in, ep_int;
+	bool attached;		/* endpoints lent by a GadgetFS device */
 	int stop_fd;		/* eventfd that ends the ep0 thread */
 	pthread_t ep0_thread, bulk_thread, notify_thread;
 	int started;		/* threads running: joined in reverse */
@@ -39,6 +41,15 @@ void ccid_function_init(struct ccid_function *f, struct sim_device *dev);
 
 /* Writes descriptors and strings to ep0, opens the endpoints. -1 if not. */
 int ccid_function_open(struct ccid_function *f, const char *mount);
+/*
+ * Instead of open: the endpoints of a device that serves ep0 itself
+ * (GadgetFS), which passes interface 1's class requests to
+ * ccid_function_setup.
+ */
+int ccid_function_attach(struct ccid_function *f, int ep_out, int ep_in,
+			 int ep_int);
+void ccid_function_setup(struct ccid_function *f, int ep0,
+			 const struct usb_ctrlrequest *req);
 
 int ccid_function_start(struct ccid_function *f);
 

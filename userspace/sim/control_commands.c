@@ -205,7 +205,7 @@ static bool cmd_camera(struct sim *s, const char *arg, struct reply *r)
 
 	if (!arg || scene_parse(arg, &k))
 		return say(r, "error usage: camera %s", scene_names());
-	camera_function_set_scene(&s->cam, k);
+	sim_camera_set_scene(s, k);
 	return say(r, "ok camera %s", scene_name(k));
 }
 
@@ -215,10 +215,10 @@ static bool cmd_status(struct sim *s, struct reply *r)
 	char usbdev[64] = "", left[24];
 	unsigned long frames;
 	double fps;
-	enum scene_kind scene = camera_function_scene(&s->cam);
+	enum scene_kind scene = sim_camera_scene(s);
 
 	host_find_device(s->opt.serial, usbdev, sizeof(usbdev));
-	camera_function_stats(&s->cam, &frames, &fps);
+	sim_camera_stats(s, &frames, &fps);
 	pthread_mutex_lock(&s->udc_lock);
 	device_lock(d);
 	if (d->fault == FAULT_NONE)
@@ -231,7 +231,7 @@ static bool cmd_status(struct sim *s, struct reply *r)
 	    "mode=%s card=%d profile=%s engine=%d fault=%s fault_left=%s "
 	    "delay=%u commands=%llu events=%llu last_reason=%u camera=%s "
 	    "camera_frames=%lu camera_fps=%.1f firmware=%s",
-	    d->serial, s->gadget.udc, d->plugged, d->enabled, d->suspended, usbdev,
+	    d->serial, sim_udc(s), d->plugged, d->enabled, d->suspended, usbdev,
 	    d->mode == MNCR_MODE_VISUAL ? "visual" : "auto", d->card.present,
 	    d->card.present ? d->card.profile->name : "", d->engine,
 	    fault_name(d->fault), left, d->delay_ms,

@@ -68,7 +68,7 @@ static int serve(const struct sim_options *opt)
 		daemon_ready(ready_fd, opt->log_path);
 	else
 		sim_log("serial %s plugged into %s; control socket %s",
-			opt->serial, s->gadget.udc, opt->socket_path);
+			opt->serial, sim_udc(s), opt->socket_path);
 
 	quit_fd = control_socket_serve(&cs, s, sigfd);
 	sim_stop(s);

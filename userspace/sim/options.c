@@ -38,6 +38,10 @@ void options_usage(FILE *f)
 "  --firmware STR      firmware version MAJOR[.MINOR[...]] (default %s);\n"
 "                      MAJOR.MINOR also gives bcdDevice\n"
 "  --udc NAME          use this UDC (default: the first free one)\n"
+"  --gadget KIND       configfs (default): FunctionFS functions, the camera\n"
+"                      a vendor bulk interface; gadgetfs: one GadgetFS\n"
+"                      device (modprobe gadgetfs) with a UVC camera on\n"
+"                      interfaces 2-3, one such reader per system\n"
 "  --socket PATH       control socket (default /run/mncr-sim/SERIAL.sock)\n"
 "  --daemon            return once the host has configured the reader\n"
 "                      (its interface 0 is in sysfs on dummy_hcd); exit 0\n"
@@ -156,6 +160,7 @@ int options_parse(int argc, char **argv, struct sim_options *o)
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "descriptors", required_argument, NULL, 'D' },
+		{ "gadget", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -196,6 +201,11 @@ int options_parse(int argc, char **argv, struct sim_options *o)
 				return usage_error("unknown --descriptors kind (see --help)",
 						   optarg);
 			break;
+		case 'g':
+			if (strcmp(optarg, "configfs") && strcmp(optarg, "gadgetfs"))
+				return usage_error("--gadget is configfs or gadgetfs", optarg);
+			o->gadgetfs = !strcmp(optarg, "gadgetfs");
+			break;
 		case 'h': options_usage(stdout); return 1;
 		case ':': return usage_error("missing value for", argv[optind - 1]);
 		default: return usage_error("unknown option", argv[optind - 1]);
@@ -218,6 +228,9 @@ int options_parse(int argc, char **argv, struct sim_options *o)
 		return usage_error("bad --firmware: MAJOR[.MINOR...], numbers up to 99, no spaces, at most 31 characters",
 				   NULL);
 	strcpy(o->firmware, firmware);
+	if (o->gadgetfs && (o->udc || o->descriptors))
+		return usage_error("--gadget gadgetfs takes the first free UDC and the reader's own descriptors",
+				   NULL);
 	if (o->udc && !word_ok(o->udc, 64, false))
 		return usage_error("bad --udc", NULL);
 	if (socket) {

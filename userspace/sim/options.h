@@ -28,6 +28,7 @@ struct sim_options {
 	bool daemon;
 	const char *log_path;		/* daemon's stderr after start */
 	enum desc_fault descriptors;	/* wrong descriptors, for host tests */
+	bool gadgetfs;			/* --gadget gadgetfs: one device, UVC camera */
 };
 
 /*

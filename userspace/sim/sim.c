@@ -67,25 +67,32 @@ static int wait_host(struct sim *s, bool required, char *note, size_t len)
 
 	if (!device_wait_link(&s->dev, true, SIM_HOST_WAIT_MS))
 		why = "the host did not configure the reader";
-	else if (host_is_local(s->gadget.udc) &&
+	else if (host_is_local(sim_udc(s)) &&
 		 !host_wait_device(s->opt.serial, true, SIM_HOST_WAIT_MS))
 		why = "the host configured the reader but its interface did not appear in sysfs";
 	if (!why) {
 		if (note)
-			snprintf(note, len, "plugged into %s", s->gadget.udc);
+			snprintf(note, len, "plugged into %s", sim_udc(s));
 		return 0;
 	}
 	if (note)
 		snprintf(note, len, "plugged into %s but %s within %d s",
-			 s->gadget.udc, why, SIM_HOST_WAIT_MS / 1000);
+			 sim_udc(s), why, SIM_HOST_WAIT_MS / 1000);
 	else
-		sim_log("bound to %s but %s within %d s", s->gadget.udc, why,
+		sim_log("bound to %s but %s within %d s", sim_udc(s), why,
 			SIM_HOST_WAIT_MS / 1000);
 	return required ? -1 : 0;
 }
 
+const char *sim_udc(const struct sim *s)
+{
+	return s->opt.gadgetfs ? s->gfs.udc : s->gadget.udc;
+}
+
 static int bind_locked(struct sim *s)
 {
+	if (s->opt.gadgetfs)
+		return gadgetfs_plug(&s->gfs);
 	if (gadget_bind(&s->gadget, s->opt.udc, s->last_udc))
 		return -1;
 	snprintf(s->last_udc, sizeof(s->last_udc), "%s", s->gadget.udc);
@@ -112,13 +119,58 @@ int sim_init(struct sim *s, const struct sim_options *opt)
 	camera_function_init(&s->cam, &s->dev, scene, opt->camera_frame_clock);
 	pthread_mutex_init(&s->udc_lock, NULL);
 	s->initialized = true;
+	if (opt->gadgetfs) {
+		uvc_function_init(&s->uvc, &s->dev, scene, opt->camera_frame_clock,
+				  NULL);
+		return gadgetfs_init(&s->gfs, opt->serial, opt->bcd_device, &s->dev,
+				     &s->ccid, &s->uvc);
+	}
 	return gadget_init(&s->gadget, opt->serial);
+}
+
+static void models_dir(const struct sim *s, char *out, size_t len)
+{
+	if (s->opt.models)
+		snprintf(out, len, "%s", s->opt.models);
+	else if (scene_default_models(out, len))
+		out[0] = '\0';
+}
+
+/* Control and CCID as with FunctionFS, on the device's stable endpoints. */
+static int start_gadgetfs(struct sim *s)
+{
+	const int *ep = s->gfs.stable;
+
+	models_dir(s, s->uvc.models_dir, sizeof(s->uvc.models_dir));
+	if (gadgetfs_mount(&s->gfs) ||
+	    ccid_function_attach(&s->ccid, ep[GFS_EP_CCID_OUT], ep[GFS_EP_CCID_IN],
+				 ep[GFS_EP_CCID_INT]) ||
+	    ccid_function_start(&s->ccid) ||
+	    uvc_function_start(&s->uvc, ep[GFS_EP_VIDEO_IN]))
+		return -1;
+	s->cmd = (struct command_pump) {
+		.dev = &s->dev, .ep_out = ep[GFS_EP_CTL_OUT], .ep_in = ep[GFS_EP_CTL_IN],
+		.disconnect = disconnect_fault, .ctx = s,
+	};
+	s->evt = (struct event_pump) { .dev = &s->dev, .ep_int = ep[GFS_EP_CTL_INT] };
+	if (command_pump_start(&s->cmd) || event_pump_start(&s->evt))
+		return -1;
+	return gadgetfs_add_io_thread(&s->gfs, s->cmd.thread) ||
+	       gadgetfs_add_io_thread(&s->gfs, s->evt.thread) ||
+	       gadgetfs_add_io_thread(&s->gfs, s->ccid.bulk_thread) ||
+	       gadgetfs_add_io_thread(&s->gfs, s->ccid.notify_thread) ||
+	       gadgetfs_add_io_thread(&s->gfs, s->uvc.stream_thread) ? -1 : 0;
 }
 
 int sim_start(struct sim *s)
 {
 	char models[PATH_MAX];
 
+	if (s->opt.gadgetfs) {
+		if (start_gadgetfs(s))
+			return -1;
+		goto plug;
+	}
 	if (gadget_check_host())
 		return -1;
 	/* We hold the serial's lock, so whatever is there is a dead run's. */
@@ -137,10 +189,7 @@ int sim_start(struct sim *s)
 	    ffs_control_start(&s->ffs) ||
 	    ccid_function_open(&s->ccid, s->gadget.ccid_mount))
 		return -1;
-	if (s->opt.models)
-		snprintf(models, sizeof(models), "%s", s->opt.models);
-	else if (scene_default_models(models, sizeof(models)))
-		models[0] = '\0';
+	models_dir(s, models, sizeof(models));
 	if (camera_function_open(&s->cam, s->gadget.cam_mount, models) ||
 	    camera_function_start(&s->cam) || ccid_function_start(&s->ccid))
 		return -1;
@@ -151,6 +200,7 @@ int sim_start(struct sim *s)
 	s->evt = (struct event_pump) { .dev = &s->dev, .ep_int = s->ffs.ep_int };
 	if (command_pump_start(&s->cmd) || event_pump_start(&s->evt))
 		return -1;
+plug:
 	if (s->opt.card) {
 		device_lock(&s->dev);
 		device_insert_card(&s->dev, card_profile_find(s->opt.card), NULL);
@@ -179,8 +229,10 @@ void sim_stop(struct sim *s)
 
 	/* Unbinding ends every transfer in flight, so the threads can be joined. */
 	pthread_mutex_lock(&s->udc_lock);
-	snprintf(udc, sizeof(udc), "%s", s->gadget.udc);
-	if (udc[0])
+	snprintf(udc, sizeof(udc), "%s", sim_udc(s));
+	if (s->opt.gadgetfs)
+		gadgetfs_unplug(&s->gfs);
+	else if (udc[0])
 		gadget_unbind(&s->gadget);
 	pthread_mutex_unlock(&s->udc_lock);
 	/* Whoever waits for our exit may plug the same serial next: be gone. */
@@ -194,6 +246,11 @@ void sim_stop(struct sim *s)
 	ffs_control_close(&s->ffs);
 	ccid_function_close(&s->ccid);
 	camera_function_close(&s->cam);
+	if (s->opt.gadgetfs) {
+		uvc_function_stop(&s->uvc);
+		uvc_function_destroy(&s->uvc);
+		gadgetfs_destroy(&s->gfs);
+	}
 	if (s->created || s->mounted)
 		gadget_teardown(&s->gadget);
 	s->created = s->mounted = false;
@@ -211,8 +268,8 @@ void sim_stop(struct sim *s)
 int sim_plug(struct sim *s, char *msg, size_t len)
 {
 	pthread_mutex_lock(&s->udc_lock);
-	if (s->gadget.udc[0]) {
-		snprintf(msg, len, "already plugged into %s", s->gadget.udc);
+	if (s->opt.gadgetfs ? s->gfs.ep0 >= 0 : s->gadget.udc[0] != '\0') {
+		snprintf(msg, len, "already plugged into %s", sim_udc(s));
 		pthread_mutex_unlock(&s->udc_lock);
 		return 0;
 	}
@@ -230,13 +287,13 @@ int sim_unplug(struct sim *s, bool wait_host_side, char *msg, size_t len)
 	char udc[64];
 
 	pthread_mutex_lock(&s->udc_lock);
-	if (!s->gadget.udc[0]) {
+	if (s->opt.gadgetfs ? s->gfs.ep0 < 0 : !s->gadget.udc[0]) {
 		snprintf(msg, len, "already unplugged");
 		pthread_mutex_unlock(&s->udc_lock);
 		return 0;
 	}
-	snprintf(udc, sizeof(udc), "%s", s->gadget.udc);
-	if (gadget_unbind(&s->gadget)) {
+	snprintf(udc, sizeof(udc), "%s", sim_udc(s));
+	if (s->opt.gadgetfs ? gadgetfs_unplug(&s->gfs) : gadget_unbind(&s->gadget)) {
 		snprintf(msg, len, "unbinding from %s failed", udc);
 		pthread_mutex_unlock(&s->udc_lock);
 		return -1;
@@ -256,4 +313,26 @@ int sim_unplug(struct sim *s, bool wait_host_side, char *msg, size_t len)
 	}
 	snprintf(msg, len, "unplugged from %s", udc);
 	return 0;
+}
+
+void sim_camera_set_scene(struct sim *s, enum scene_kind k)
+{
+	if (s->opt.gadgetfs)
+		uvc_function_set_scene(&s->uvc, k);
+	else
+		camera_function_set_scene(&s->cam, k);
+}
+
+enum scene_kind sim_camera_scene(struct sim *s)
+{
+	return s->opt.gadgetfs ? uvc_function_scene(&s->uvc) :
+				 camera_function_scene(&s->cam);
+}
+
+void sim_camera_stats(struct sim *s, unsigned long *frames, double *fps)
+{
+	if (s->opt.gadgetfs)
+		uvc_function_stats(&s->uvc, frames, fps);
+	else
+		camera_function_stats(&s->cam, frames, fps);
 }

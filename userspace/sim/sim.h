@@ -17,7 +17,9 @@
 #include "event_pump.h"
 #include "ffs_control.h"
 #include "gadget_configfs.h"
+#include "gadgetfs_device.h"
 #include "options.h"
+#include "uvc_function.h"
 
 /* How long plug, unplug and start wait for the host to catch up. */
 #define SIM_HOST_WAIT_MS	10000
@@ -31,6 +33,9 @@ struct sim {
 	struct event_pump evt;
 	struct ccid_function ccid;	/* interface 1: the card slot */
 	struct camera_function cam;	/* interface 2: the camera */
+	/* --gadget gadgetfs: one device, the camera UVC on interfaces 2-3 */
+	struct gadgetfs_device gfs;
+	struct uvc_function uvc;
 	pthread_mutex_t udc_lock;	/* plug, unplug, disconnect fault */
 	char last_udc[64];		/* where plug binds again */
 	int lock_fd;			/* flock on /run/mncr-sim/SERIAL.lock */
@@ -58,5 +63,12 @@ void sim_stop(struct sim *s);
 /* Cable in and out; msg gets a short note for the reply. 0 or -1. */
 int sim_plug(struct sim *s, char *msg, size_t len);
 int sim_unplug(struct sim *s, bool wait_host, char *msg, size_t len);
+
+/* The UDC the reader is plugged into, "" when unplugged. */
+const char *sim_udc(const struct sim *s);
+/* The camera, whichever kind the reader has. */
+void sim_camera_set_scene(struct sim *s, enum scene_kind k);
+enum scene_kind sim_camera_scene(struct sim *s);
+void sim_camera_stats(struct sim *s, unsigned long *frames, double *fps);
 
 #endif

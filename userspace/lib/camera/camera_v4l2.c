@@ -62,6 +62,7 @@ static int set_format(struct v4l2_cam *c, unsigned width, unsigned height)
 		V4L2_PIX_FMT_GREY, V4L2_PIX_FMT_YUYV, V4L2_PIX_FMT_YUV420,
 	};
 	struct v4l2_format f;
+	int rc;
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		memset(&f, 0, sizeof(f));
@@ -74,8 +75,11 @@ static int set_format(struct v4l2_cam *c, unsigned width, unsigned height)
 		f.fmt.pix.height = height ? height : 480;
 		f.fmt.pix.pixelformat = want[i];
 		f.fmt.pix.field = V4L2_FIELD_NONE;
-		if (xioctl(c->fd, VIDIOC_S_FMT, &f) == 0 &&
-		    f.fmt.pix.pixelformat == want[i] && f.fmt.pix.width &&
+		rc = xioctl(c->fd, VIDIOC_S_FMT, &f);
+		/* Unplugged while we ask (a UVC probe takes its time): say so. */
+		if (rc == -ENODEV)
+			return rc;
+		if (rc == 0 && f.fmt.pix.pixelformat == want[i] && f.fmt.pix.width &&
 		    f.fmt.pix.height) {
 			c->pix = f.fmt.pix;
 			if (!c->pix.bytesperline)
@@ -131,7 +135,8 @@ static int v4l2_cam_open(void **priv, const char *node, unsigned width,
 	}
 	rc = set_format(c, width, height);
 	if (rc) {
-		snprintf(err, errlen, "%s: no GREY, YUYV or YUV420 format", node);
+		snprintf(err, errlen, rc == -ENODEV ? "%s: the camera is gone" :
+			 "%s: no GREY, YUYV or YUV420 format", node);
 		goto out;
 	}
 	req.count = NBUF;
@@ -139,7 +144,8 @@ static int v4l2_cam_open(void **priv, const char *node, unsigned width,
 	req.memory = V4L2_MEMORY_MMAP;
 	rc = xioctl(c->fd, VIDIOC_REQBUFS, &req);
 	if (rc || req.count < 2) {
-		snprintf(err, errlen, "%s: cannot get capture buffers", node);
+		snprintf(err, errlen, rc == -ENODEV ? "%s: the camera is gone" :
+			 "%s: cannot get capture buffers", node);
 		rc = rc ? rc : -ENOMEM;
 		goto out;
 	}
@@ -161,6 +167,10 @@ static int v4l2_cam_open(void **priv, const char *node, unsigned width,
 		}
 		if (!rc)
 			rc = xioctl(c->fd, VIDIOC_QBUF, &b);
+		if (rc == -ENODEV) {
+			snprintf(err, errlen, "%s: the camera is gone", node);
+			goto out;
+		}
 		if (rc) {
 			snprintf(err, errlen, "%s: buffer %u: %s", node, i, strerror(-rc));
 			goto out;
@@ -168,8 +178,11 @@ static int v4l2_cam_open(void **priv, const char *node, unsigned width,
 	}
 	rc = xioctl(c->fd, VIDIOC_STREAMON, &type);
 	if (rc) {
-		snprintf(err, errlen, "%s: cannot start streaming: %s", node,
-			 strerror(-rc));
+		if (rc == -ENODEV)
+			snprintf(err, errlen, "%s: the camera is gone", node);
+		else
+			snprintf(err, errlen, "%s: cannot start streaming: %s", node,
+				 strerror(-rc));
 		goto out;
 	}
 	c->streaming = true;

@@ -112,8 +112,8 @@ static int load_network(struct mncr_face_pipeline *p, const char *dir,
 
 		/*
 		 * The probe is ResNet-sized: on this network the widest
-		 * vectors win by far (AVX-512 2.5 times AVX2) even where the
-		 * probe cannot tell them apart; only an emulated CPU, where it
+		 * vectors win (AVX-512 1.7 times AVX2 on an AMD EPYC) even
+		 * where the probe picks AVX2; only an emulated CPU, where it
 		 * picks 16-byte vectors, keeps its choice.
 		 */
 		ret = mncr_face_mfn512_load(&p->mfn512, dir, err, err_len);

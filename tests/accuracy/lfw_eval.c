@@ -14,7 +14,9 @@
  *  - with MFN_CACHE (lfw_mfn), MobileFaceNet alone and fused with the
  *    ResNet (sum of z-normalised float cosines), 10-fold and all-vs-all,
  *    and one summary line per network: lfw_fusion.txt (192-d) or
- *    lfw_fusion_mfn512.txt (512-d).
+ *    lfw_fusion_mfn512.txt (512-d); for the 512-d cache the same again on
+ *    int8 templates (mncr_face_quantize, mncr_match_score_ref), with the
+ *    thresholds face_decision.h takes.
  *   lfw_eval CACHE PAIRS OUT_DIR [MFN_CACHE...]
  */
 #include <errno.h>

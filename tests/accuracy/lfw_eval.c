@@ -14,7 +14,9 @@
  *  - with MFN_CACHE (lfw_mfn), MobileFaceNet alone and fused with the
  *    ResNet (sum of z-normalised float cosines), 10-fold and all-vs-all,
  *    and one summary line per network: lfw_fusion.txt (192-d) or
- *    lfw_fusion_mfn512.txt (512-d).
+ *    lfw_fusion_mfn512.txt (512-d); for the 512-d cache the same again on
+ *    int8 templates (mncr_face_quantize, mncr_match_score_ref), with the
+ *    thresholds face_decision.h takes.
  *   lfw_eval CACHE PAIRS OUT_DIR [MFN_CACHE...]
  */
 #include <errno.h>
@@ -338,6 +340,7 @@ struct scores {
 	float *mfn[MFN_VARIANTS];	/* n_recs x MFN_DIM, unit length */
 	int *ok;			/* both networks embedded */
 	int dim;			/* 192 or 512 */
+	int8_t *t8;			/* 512-d: n_recs x MFN_DIM templates (the chip alone) */
 };
 
 static void unit_length(float *v, int d)
@@ -380,6 +383,7 @@ static int load_scores(const char *path, struct scores *sc)
 	m = malloc((size_t)n_recs * sizeof(*m));
 	sc->dlib = malloc((size_t)n_recs * DIM * sizeof(float));
 	sc->ok = calloc((size_t)n_recs, sizeof(int));
+	sc->t8 = h.dim == MFN_DIM ? calloc((size_t)n_recs, MFN_DIM) : NULL;
 	for (int v = 0; v < MFN_VARIANTS; v++)
 		sc->mfn[v] = malloc((size_t)n_recs * MFN_DIM * sizeof(float));
 	if (!m || !sc->dlib || !sc->ok || !sc->mfn[0] || !sc->mfn[1] || !sc->mfn[2] ||
@@ -397,6 +401,10 @@ static int load_scores(const char *path, struct scores *sc)
 		}
 		memcpy(sc->dlib + (size_t)i * DIM, recs[i].embedding, DIM * sizeof(float));
 		unit_length(sc->dlib + (size_t)i * DIM, DIM);
+		/* the reader's template: mncr_face_quantize() of the raw outputs */
+		if (sc->t8 && m[i].status == 0 &&
+		    mncr_face_quantize(m[i].embedding, MFN_DIM, sc->t8 + (size_t)i * MFN_DIM))
+			m[i].status = -1;
 		sc->ok[i] = m[i].status == 0 && recs[i].status >= 0;
 		memcpy(sc->mfn[0] + (size_t)i * MFN_DIM, m[i].embedding, sizeof(m[i].embedding));
 		memcpy(sc->mfn[1] + (size_t)i * MFN_DIM, m[i].raw, sizeof(m[i].raw));
@@ -677,6 +685,184 @@ static void summary(FILE *f, const struct scores *sc, int bv, const double dacc[
 	}
 }
 
+/* ---- int8 templates as the reader matches them (512-d cache) ---- */
+
+/* Per network: ResNet, 512-d, fused (z-normalised int8 scores). */
+struct int8_eval {
+	double acc[3][2], w, z[4];
+	uint64_t *gen[2], *imp[2], n_gen, n_imp;	/* exact scores, ResNet and 512-d */
+	struct hist fused;
+};
+
+__attribute__((optimize("O3")))
+static int32_t dot_n(const int8_t *a, const int8_t *b, int d)
+{
+	int32_t s = 0;
+
+	for (int i = 0; i < d; i++)
+		s += (int32_t)a[i] * b[i];
+	return s;
+}
+
+static double pair_score512(const struct scores *sc, const struct pair *p)
+{
+	int32_t s;
+
+	if (!sc->ok[p->a] || !sc->ok[p->b])
+		return MNCR_FACE_SCORE_MIN;
+	mncr_match_score_ref(sc->t8 + (size_t)p->a * MFN_DIM, 1,
+			     sc->t8 + (size_t)p->b * MFN_DIM, 1, MFN_DIM, &s);
+	return s;
+}
+
+/* All-vs-all over idx: both networks' exact int8 scores and the fused. */
+__attribute__((optimize("O3")))
+static int int8_all_pairs(const struct scores *sc, const int *idx, int n, struct int8_eval *e)
+{
+	int8_t (*t)[DIM] = malloc((size_t)n * DIM);
+	int *person = malloc((size_t)n * sizeof(int));
+
+	if (!t || !person) {
+		free(t);
+		free(person);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		memcpy(t[i], recs[idx[i]].templ, DIM);
+		person[i] = i && same_person(&recs[idx[i]], &recs[idx[i - 1]]) ?
+			    person[i - 1] : i;
+	}
+	for (int i = 0; i < n; i++) {
+		const int8_t *m1 = sc->t8 + (size_t)idx[i] * MFN_DIM;
+
+		for (int j = i + 1; j < n; j++) {
+			int32_t s0 = dot(t[i], t[j]);
+			int32_t s1 = dot_n(m1, sc->t8 + (size_t)idx[j] * MFN_DIM, MFN_DIM);
+			double f = (s0 - e->z[0]) / e->z[1] + e->w * (s1 - e->z[2]) / e->z[3];
+			int b = hist_bin(&e->fused, f);
+
+			if (person[i] == person[j]) {
+				e->gen[0][s0 - MNCR_FACE_SCORE_MIN]++;
+				e->gen[1][s1 - MNCR_FACE_SCORE_MIN]++;
+				e->fused.gen[b]++;
+				e->n_gen++;
+			} else {
+				e->imp[0][s0 - MNCR_FACE_SCORE_MIN]++;
+				e->imp[1][s1 - MNCR_FACE_SCORE_MIN]++;
+				e->fused.imp[b]++;
+				e->n_imp++;
+			}
+		}
+	}
+	e->fused.n_gen = e->n_gen;
+	e->fused.n_imp = e->n_imp;
+	for (int k = 0; k < 1000 && n > 1; k++) {
+		int i = (int)((unsigned)k * 2654435761u % (unsigned)n);
+		int j = (int)((unsigned)(k + 7) * 40503u % (unsigned)n);
+		const int8_t *a = sc->t8 + (size_t)idx[i] * MFN_DIM, *b = sc->t8 + (size_t)idx[j] * MFN_DIM;
+		int32_t ref;
+
+		mncr_match_score_ref(a, 1, b, 1, MFN_DIM, &ref);
+		if (ref != dot_n(a, b, MFN_DIM)) {
+			fprintf(stderr, "lfw_eval: 512-d int8 loop disagrees with mncr_match_score_ref\n");
+			exit(1);
+		}
+	}
+	free(t);
+	free(person);
+	return 0;
+}
+
+/*
+ * The reader's view: 10-fold View 2 on int8 scores (threshold chosen on
+ * the nine training folds), all-vs-all on the images both enrolled, the
+ * thresholds face_decision.h takes (mncr_face_threshold_from_histogram).
+ */
+static int int8_eval(const struct scores *sc, const struct pair *p, int n, const int *idx,
+		     int n_idx, int fte, FILE *out)
+{
+	static const char *const name[3] = { "resnet int8", "mfn512 int8", "fused512 int8" };
+	double *v0 = malloc((size_t)n * sizeof(double)), *v1 = malloc((size_t)n * sizeof(double));
+	struct int8_eval e = { .fused = { .lo = -30, .hi = 70 } };
+	int ret = -1;
+
+	e.fused.gen = calloc(HIST_BINS, sizeof(uint64_t));
+	e.fused.imp = calloc(HIST_BINS, sizeof(uint64_t));
+	for (int k = 0; k < 2; k++) {
+		e.gen[k] = calloc(MNCR_FACE_SCORE_BINS, sizeof(uint64_t));
+		e.imp[k] = calloc(MNCR_FACE_SCORE_BINS, sizeof(uint64_t));
+		if (!e.gen[k] || !e.imp[k])
+			goto out;
+	}
+	if (!v0 || !v1 || !e.fused.gen || !e.fused.imp)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		v0[i] = pair_value(&p[i], 0);
+		v1[i] = pair_score512(sc, &p[i]);
+	}
+	ten_fold_v(p, n, v0, &e.acc[0][0], &e.acc[0][1]);
+	ten_fold_v(p, n, v1, &e.acc[1][0], &e.acc[1][1]);
+	fused_ten_fold(p, n, v0, v1, &e.acc[2][0], &e.acc[2][1], &e.w);
+	z_params(p, v0, n, -1, &e.z[0], &e.z[1]);
+	z_params(p, v1, n, -1, &e.z[2], &e.z[3]);
+	if (int8_all_pairs(sc, idx, n_idx, &e))
+		goto out;
+	for (int pass = 0; pass < 2; pass++) {
+		FILE *f = pass ? out : stdout;
+
+		if (!f)
+			continue;
+		fprintf(f, "int8 templates (scale %d, mncr_match_score_ref), %d images enrolled by both:\n",
+			MNCR_FACE_Q_SCALE, n_idx);
+		for (int k = 0; k < 3; k++) {
+			double fnmr[2];
+
+			fprintf(f, "  %-13s View-2 %.2f%% +- %.2f%s\n", name[k], 100 * e.acc[k][0],
+				100 * e.acc[k][1], k == 2 ? " (fused: w chosen on the training folds)" : "");
+			for (int q = 0; q < 2; q++) {
+				const double fmr = q ? 1e-4 : 1e-3;
+				double got, thr;
+				int32_t t;
+				int below = 0, same = 0;
+
+				if (k == 2) {
+					fnmr[q] = hist_fnmr(&e.fused, fmr, &got, &thr);
+					fprintf(f, "    FMR %.0e: FNMR %.2f%% (FMR %.2e, fused threshold %.3f)\n",
+						fmr, 100 * fnmr[q], got, thr);
+					continue;
+				}
+				if (mncr_face_threshold_from_histogram(e.imp[k], fmr, &t, &got))
+					goto out;
+				fnmr[q] = fnmr_at(e.gen[k], e.n_gen, t);
+				for (int i = 0; i < n; i++) {
+					same += p[i].same;
+					below += p[i].same && (k ? v1 : v0)[i] < t;
+				}
+				fprintf(f, "    FMR %.0e: threshold %6d (cosine %.4f), FMR %.2e, FNMR %.2f%%, "
+					"View 2 genuine pairs rejected %.2f%%\n", fmr, t,
+					mncr_face_score_cosine(t), got, 100 * fnmr[q], 100.0 * below / same);
+			}
+			fprintf(f, "summary %s: View-2 %.2f%% +- %.2f, FNMR %.2f%% at FMR 1e-3, "
+				"%.2f%% at 1e-4, FTE %.2f%% (%d of %d)\n", name[k], 100 * e.acc[k][0],
+				100 * e.acc[k][1], 100 * fnmr[0], 100 * fnmr[1], 100.0 * fte / n_recs,
+				fte, n_recs);
+		}
+		fprintf(f, "  (%llu genuine, %llu impostor pairs)\n", (unsigned long long)e.n_gen,
+			(unsigned long long)e.n_imp);
+	}
+	ret = 0;
+out:
+	for (int k = 0; k < 2; k++) {
+		free(e.gen[k]);
+		free(e.imp[k]);
+	}
+	free(e.fused.gen);
+	free(e.fused.imp);
+	free(v0);
+	free(v1);
+	return ret;
+}
+
 static int fusion(const char *mfn_cache, const struct pair *p, int n, const char *dir)
 {
 	struct scores sc;
@@ -765,6 +951,8 @@ static int fusion(const char *mfn_cache, const struct pair *p, int n, const char
 		}
 		summary(f, &sc, bv, dacc, acc[bv], facc[bv], h);
 	}
+	if (sc.t8 && int8_eval(&sc, p, n, idx, n_idx, n_recs - n_idx, out))
+		return -1;
 	if (out)
 		fclose(out);
 	for (int k = 0; k < 3; k++) {
@@ -779,6 +967,7 @@ static int fusion(const char *mfn_cache, const struct pair *p, int n, const char
 	free(idx);
 	free(sc.dlib);
 	free(sc.ok);
+	free(sc.t8);
 	return 0;
 }
 

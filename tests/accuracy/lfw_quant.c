@@ -6,8 +6,12 @@
  * for the float cosine. The reader used SCALE 127 until this showed its
  * cost: no component can clip there, but a unit embedding's components
  * stay under 0.41 (LFW), so most of the int8 range went unused. It now
- * uses 320 (face_quantize.h).
- *   lfw_quant CACHE [SCALE...]     default scales 127 254 320 381
+ * uses 320 (face_quantize.h). With --mfn512, the 512-d network's
+ * embeddings (the chip alone) from lfw_mfn's cache, over the images both
+ * caches enrolled: its components are smaller (a unit 512-d vector's are
+ * about 1/sqrt(512)), so a larger scale may pay.
+ *   lfw_quant CACHE [--mfn512 MFN_CACHE] [SCALE...]
+ * default scales 127 254 320 381, and 480 640 for --mfn512
  */
 #include <math.h>
 #include <stdint.h>
@@ -18,44 +22,81 @@
 #include "face/face_pipeline.h"
 #include "face/face_quantize.h"
 #include "lfw.h"
+#include "lfw_mfn.h"
 
-#define DIM MNCR_FACE_EMBED_DIM
+#define MAX_DIM LFW_MFN_MAX_DIM
 #define FLOAT_BINS 200001	/* cosine -1..1 in steps of 1e-5 */
 
 struct set {
-	int n;
-	float (*unit)[DIM];	/* L2-normalised embeddings */
+	int n, dim;
+	float (*unit)[MAX_DIM];	/* L2-normalised embeddings, dim used */
 	int *person;		/* equal for images of one person */
 };
 
-static int load(const char *path, struct set *s)
+/* The 512-d records of lfw_mfn's cache (count of them), or NULL. */
+static struct lfw_mfn_record *load_mfn(const char *path, uint32_t count)
+{
+	struct lfw_mfn_header h;
+	struct lfw_mfn_record *m = NULL;
+	FILE *f = fopen(path, "rb");
+
+	if (f && fread(&h, sizeof(h), 1, f) == 1 && !strcmp(h.magic, LFW_MFN_MAGIC) &&
+	    h.count == count && h.dim == MAX_DIM) {
+		m = malloc((size_t)count * sizeof(*m));
+		if (m && fread(m, sizeof(*m), count, f) != count) {
+			free(m);
+			m = NULL;
+		}
+	}
+	if (f)
+		fclose(f);
+	return m;
+}
+
+static int load(const char *path, const char *mfn_path, struct set *s)
 {
 	struct lfw_header h;
 	struct lfw_record *recs = lfw_cache_load(path, &h);
+	struct lfw_mfn_record *m = NULL;
 	char prev_name[LFW_NAME] = "";
 
 	if (!recs)
 		return -1;
+	if (mfn_path) {
+		m = load_mfn(mfn_path, h.count);
+		if (!m) {
+			free(recs);
+			return -1;
+		}
+	}
+	s->dim = m ? MAX_DIM : MNCR_FACE_EMBED_DIM;
 	s->unit = malloc((size_t)h.count * sizeof(*s->unit));
 	s->person = malloc((size_t)h.count * sizeof(int));
 	s->n = 0;
 	if (!s->unit || !s->person) {
 		free(recs);
+		free(m);
 		return -1;
 	}
 	/* enrolled as lfw_eval counts them; the cache is sorted by name */
 	for (uint32_t i = 0; i < h.count; i++) {
 		struct lfw_record *r = &recs[i];
+		const float *e = m ? m[i].embedding : r->embedding;
 		size_t len = strcspn(r->name, "/");
 		double norm = 0;
 
-		if (r->fallback || r->status != MNCR_FACE_OK)
+		if (r->fallback || r->status != MNCR_FACE_OK || (m && m[i].status))
 			continue;
-		for (int k = 0; k < DIM; k++)
-			norm += (double)r->embedding[k] * r->embedding[k];
+		if (m && strcmp(m[i].name, r->name)) {
+			free(recs);
+			free(m);
+			return -1;
+		}
+		for (int k = 0; k < s->dim; k++)
+			norm += (double)e[k] * e[k];
 		norm = sqrt(norm);
-		for (int k = 0; k < DIM; k++)
-			s->unit[s->n][k] = (float)(r->embedding[k] / norm);
+		for (int k = 0; k < s->dim; k++)
+			s->unit[s->n][k] = (float)(e[k] / norm);
 		r->name[len] = 0;
 		s->person[s->n] = s->n && !strcmp(prev_name, r->name) ?
 				  s->person[s->n - 1] : s->n;
@@ -63,6 +104,7 @@ static int load(const char *path, struct set *s)
 		s->n++;
 	}
 	free(recs);
+	free(m);
 	return 0;
 }
 
@@ -80,11 +122,11 @@ static double fnmr(const uint64_t *gen, const uint64_t *imp, long bins,
 	return (double)below / (double)n_gen;
 }
 
-static int32_t dot8(const int8_t *a, const int8_t *b)
+static int32_t dot8(const int8_t *a, const int8_t *b, int dim)
 {
 	int32_t s = 0;
 
-	for (int i = 0; i < DIM; i++)
+	for (int i = 0; i < dim; i++)
 		s += (int32_t)a[i] * b[i];
 	return s;
 }
@@ -93,11 +135,11 @@ static int32_t dot8(const int8_t *a, const int8_t *b)
 __attribute__((optimize("O3")))
 static int measure(const struct set *s, int scale)
 {
-	long off = scale ? (long)scale * scale + 12L * scale + 64 : FLOAT_BINS / 2;
+	long off = scale ? (long)scale * scale + 24L * scale + 144 : FLOAT_BINS / 2;
 	long bins = 2 * off + 1;
 	uint64_t *gen = calloc((size_t)bins, sizeof(*gen));
 	uint64_t *imp = calloc((size_t)bins, sizeof(*imp));
-	int8_t (*t)[DIM] = malloc((size_t)s->n * DIM);
+	int8_t (*t)[MAX_DIM] = malloc((size_t)s->n * MAX_DIM);
 	uint64_t n_gen = 0, n_imp = 0;
 	long clipped = 0;
 
@@ -108,7 +150,7 @@ static int measure(const struct set *s, int scale)
 		return -1;
 	}
 	for (int i = 0; scale && i < s->n; i++) {
-		for (int k = 0; k < DIM; k++) {
+		for (int k = 0; k < s->dim; k++) {
 			float v = roundf((float)scale * s->unit[i][k]);
 
 			clipped += fabsf(v) > 127;
@@ -120,11 +162,11 @@ static int measure(const struct set *s, int scale)
 			long b;
 
 			if (scale) {
-				b = dot8(t[i], t[j]) + off;
+				b = dot8(t[i], t[j], s->dim) + off;
 			} else {
 				float c = 0;
 
-				for (int k = 0; k < DIM; k++)
+				for (int k = 0; k < s->dim; k++)
 					c += s->unit[i][k] * s->unit[j][k];
 				b = lroundf(c * 1e5f) + off;
 			}
@@ -157,11 +199,11 @@ static int measure(const struct set *s, int scale)
 static int check_library(const struct set *s)
 {
 	for (int i = 0; i < s->n; i += 97) {
-		int8_t lib[DIM];
+		int8_t lib[MAX_DIM];
 
-		if (mncr_face_quantize(s->unit[i], DIM, lib))
+		if (mncr_face_quantize(s->unit[i], (size_t)s->dim, lib))
 			return -1;
-		for (int k = 0; k < DIM; k++) {
+		for (int k = 0; k < s->dim; k++) {
 			float v = roundf(MNCR_FACE_Q_SCALE * s->unit[i][k]);
 
 			if (fabsf(lib[k] - v) > 1)
@@ -173,37 +215,42 @@ static int check_library(const struct set *s)
 
 int main(int argc, char **argv)
 {
-	static const int defaults[] = { 127, 254, 320, 381 };
+	static const int defaults[] = { 127, 254, 320, 381, 480, 640 };
+	const char *mfn = NULL;
+	int first = 2, n_defaults;
 	struct set s;
 
+	if (argc >= 4 && !strcmp(argv[2], "--mfn512")) {
+		mfn = argv[3];
+		first = 4;
+	}
+	n_defaults = mfn ? 6 : 4;
 	if (argc < 2) {
-		fprintf(stderr, "usage: lfw_quant CACHE [SCALE...]\n");
+		fprintf(stderr, "usage: lfw_quant CACHE [--mfn512 MFN_CACHE] [SCALE...]\n");
 		return 2;
 	}
-	for (int i = 2; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		if (atoi(argv[i]) < 1 || atoi(argv[i]) > 1016) {
 			fprintf(stderr, "lfw_quant: scale %s: 1 to 1016\n", argv[i]);
 			return 2;
 		}
 	}
-	if (load(argv[1], &s) || s.n < 2) {
-		fprintf(stderr, "lfw_quant: %s: not an embedding cache\n", argv[1]);
+	if (load(argv[1], mfn, &s) || s.n < 2) {
+		fprintf(stderr, "lfw_quant: %s: not an embedding cache\n", mfn ? mfn : argv[1]);
 		return 1;
 	}
 	if (check_library(&s)) {
 		fprintf(stderr, "lfw_quant: quantiser disagrees with mncr_face_quantize\n");
 		return 1;
 	}
-	printf("all-vs-all over %d enrolled images\n", s.n);
+	printf("all-vs-all over %d enrolled images, %d-d embeddings\n", s.n, s.dim);
 	if (measure(&s, 0))
 		return 1;
-	for (int i = 2; i < argc; i++) {
-		int scale = atoi(argv[i]);
-
-		if (measure(&s, scale))
+	for (int i = first; i < argc; i++) {
+		if (measure(&s, atoi(argv[i])))
 			return 1;
 	}
-	for (int i = 0; argc == 2 && i < 4; i++) {
+	for (int i = 0; argc == first && i < n_defaults; i++) {
 		if (measure(&s, defaults[i]))
 			return 1;
 	}

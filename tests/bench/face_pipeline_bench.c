@@ -74,7 +74,7 @@ static void draw_face(struct mncr_face_image *img, double cx, double cy, double 
 /*
  * The 512-d MobileFaceNet when installed: one embedding of a 112x112 chip,
  * and the whole frame as it would run with it (detection and landmarks,
- * ArcFace alignment, the chip embedded; no ResNet).
+ * the gates, ArcFace alignment, the chip embedded; no ResNet).
  */
 static void bench_mfn512(const char *dir, const struct mncr_face_image *img,
 			 const struct mncr_face_box *box, double *t, int runs)
@@ -120,18 +120,21 @@ static void bench_mfn512(const char *dir, const struct mncr_face_image *img,
 			 mncr_face_conv_impl_name(impl));
 		report(what, t, runs);
 	}
-	/* the widest kernel (AUTO): face_conv_fastest's ResNet-sized probe
-	 * can pick AVX2 here, 2.5 times slower on this network */
-	mncr_face_mfn512_set_impl(m, MNCR_FACE_CONV_AUTO);
+	/* the reader's frame: the pipeline loaded with this network, its
+	 * default options (detection, landmarks, gates, 112x112 chip, 512-d
+	 * embedding, int8 template), the kernel it chooses */
+	mncr_face_pipeline_free(p);
+	p = NULL;
+	if (mncr_face_pipeline_load_network(&p, dir, MNCR_FACE_NET_MFN512, err,
+					    sizeof(err)))
+		goto out;
 	for (int i = -3; i < runs; i++) {
 		t0 = now_ms();
-		mncr_face_pipeline_run(p, ws, img, &o, &res);
-		mncr_face_mfn_align(img, res.pts, &chip);
-		mncr_face_mfn512_embed(m, mws, chip.px, (size_t)s, e);
+		mncr_face_pipeline_run(p, ws, img, NULL, &res);
 		if (i >= 0)
 			t[i] = now_ms() - t0;
 	}
-	report("mfn512: whole frame (auto kernel, no ResNet)", t, runs);
+	report("mfn512: whole frame (the pipeline)", t, runs);
 out:
 	mncr_face_image_free(&chip);
 	mncr_face_mfn512_ws_free(mws);

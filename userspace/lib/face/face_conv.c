@@ -36,7 +36,36 @@
  */
 #define DEFINE_CONV(name, attributes, VL, NV, TILE)				\
 typedef float name##_vec __attribute__((vector_size((VL) * sizeof(float))));	\
+typedef int32_t name##_ivec __attribute__((vector_size((VL) * sizeof(float))));	\
 _Static_assert(CB % ((VL) * (NV)) == 0, "block must be whole passes");		\
+/* A whole pass's outputs: the scalar tail's steps, a vector at a time. */	\
+attributes HOT								\
+static inline void name##_store(const name##_vec acc[NV], const float *bias,	\
+				const float *rp, int relu, const float *slope,	\
+				float *o)					\
+{										\
+	for (int v = 0; v < (NV); v++) {					\
+		name##_vec x = acc[v], b;					\
+		name##_ivec neg;						\
+										\
+		memcpy(&b, bias + v * (VL), sizeof(b));				\
+		x += b;								\
+		if (rp) {							\
+			memcpy(&b, rp + v * (VL), sizeof(b));			\
+			x += b;							\
+		}								\
+		neg = x < (name##_vec){ 0 };					\
+		if (slope) {							\
+			memcpy(&b, slope + v * (VL), sizeof(b));		\
+			x = (name##_vec)((neg & (name##_ivec)(x * b)) |		\
+					 (~neg & (name##_ivec)x));		\
+		} else if (relu) {						\
+			x = (name##_vec)(~neg & (name##_ivec)x);		\
+		}								\
+		memcpy(o + v * (VL), &x, sizeof(x));				\
+	}									\
+}										\
+										\
 attributes HOT								\
 static void name(const struct mncr_face_conv *conv,				\
 		 const struct mncr_face_tensor *in,				\
@@ -92,6 +121,11 @@ static void name(const struct mncr_face_conv *conv,				\
 				const float *rp = res ? mncr_face_tensor_px(res, y, x) + c0 \
 						      : NULL;			\
 										\
+				if (nc == (VL) * (NV)) {			\
+					name##_store(acc[r], bias, rp, relu,	\
+						     slope ? slope + c0 : NULL, o); \
+					continue;				\
+				}						\
 				memcpy(sum, acc[r], sizeof(sum));		\
 				for (int j = 0; j < nc; j++) {			\
 					float v = sum[j] + bias[j];		\

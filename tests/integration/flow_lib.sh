@@ -73,7 +73,8 @@ flow_start() {
 	# --daemon waits (30 s): run it in the background and wait longer.
 	# The frame clock: the guest reads the camera at 8 to 15 fps under
 	# TCG, and at the lower rates a 0.3 s blink can fall between frames.
-	"$SIM" --serial "$FLOW_SERIAL" --camera-clock frame "$@" \
+	"$SIM" --serial "$FLOW_SERIAL" --camera-clock frame \
+		${MNCR_SIM_GADGET:+--gadget "$MNCR_SIM_GADGET"} "$@" \
 		> "$FLOW/sim.log" 2>&1 &
 	wait_for 120 test -e "/dev/mncr/by-serial/$FLOW_SERIAL" || return 1
 	wait_for 10 test -s "$SIM_PKI/crl.pem" || return 1

@@ -37,6 +37,7 @@ video_node() {
 	return 1
 }
 
+t0=$(date +%s%N)
 plug "$serial" --gadget gadgetfs --card pin --camera-clock frame ||
 	{ fail "plug the GadgetFS reader" "$(tail -n 5 /run/mncr-sim/*.log 2>/dev/null)"; finish; }
 pass "plug the GadgetFS reader"
@@ -55,6 +56,12 @@ check "the camera's interface string" \
 wait_for 10 video_node >/dev/null
 V=$(video_node)
 check "a video node for the reader's camera ($V)" test -c "${V:-/nonexistent}"
+wait_for 10 test -e "/dev/mncr/by-serial/$serial-camera"
+check "udev names it /dev/mncr/by-serial/$serial-camera" \
+	test "$(readlink -f "/dev/mncr/by-serial/$serial-camera")" = "$V"
+check "the camera node is the reader's group" test "$(stat -c %G "$V")" = mncr
+"$MNCR" status --json >"$out/status.json" 2>&1
+check "mncr status --json names the camera node" grep -q "\"camera\": *\"$V\"" "$out/status.json"
 
 v4l2-ctl -d "$V" --list-formats-ext >"$out/formats" 2>&1
 check "format list: YUYV" grep -q "'YUYV'" "$out/formats"
@@ -66,8 +73,12 @@ stream() {
 	timeout 60 v4l2-ctl -d "$V" --set-fmt-video=width=640,height=480,pixelformat=YUYV \
 		--stream-mmap --stream-count="$1" --stream-to="$2" 2>"$out/stream.err"
 }
+stream 1 "$out/first.yuv"
+echo "figure: plug to the first frame: $((($(date +%s%N) - t0) / 1000000)) ms"
+t1=$(date +%s%N)
 stream 10 "$out/a.yuv"
-check "10 frames streamed (exit $?)" test -s "$out/a.yuv"
+check "10 frames streamed" test -s "$out/a.yuv"
+echo "figure: 10 frames of 640x480 YUY2 in $((($(date +%s%N) - t1) / 1000000)) ms (with stream start)"
 check "10 whole frames ($(stat -c %s "$out/a.yuv") bytes)" \
 	test "$(stat -c %s "$out/a.yuv")" -eq $((10 * frame))
 # Grey scenes: every chroma byte (odd offsets) is 128, the luma varies.
@@ -94,6 +105,19 @@ check "the stream beside them completed ($(stat -c %s "$out/c.yuv") bytes)" \
 sim "$serial" status >"$out/sim-status"
 sent=$(grep -o 'camera_frames=[0-9]*' "$out/sim-status" | cut -d= -f2)
 check "the simulator counts the frames sent (${sent:-none})" test "${sent:-0}" -ge 55
+
+# Frame exactness: the test pattern through uvcvideo and libv4l2, every
+# pixel and the frame number.
+sim "$serial" camera pattern >/dev/null
+mkdir -p "$out/p"
+"$MNCR" capture --reader "$serial" --frames 12 --each -o "$out/p/f.pgm" \
+	>/dev/null 2>"$out/p.err"
+check "12 pattern frames captured ($(head -c 160 "$out/p.err"))" test -s "$out/p/f_0011.pgm"
+# The first two may hold the scene before the switch.
+"$BUILD/itest/uvc_pattern" "$out"/p/f_00{02..11}.pgm >"$out/p.check"
+rc=$?
+check "pattern frames byte for byte ($(tail -n 1 "$out/p.check"))" test "$rc" -eq 0
+sim "$serial" camera person >/dev/null
 
 # Unplug in the middle of a stream: v4l2-ctl ends, the node goes.
 timeout 60 v4l2-ctl -d "$V" --stream-mmap --stream-count=100000 --stream-to=/dev/null \

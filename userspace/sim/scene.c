@@ -18,7 +18,7 @@
 static const char *const names[SCENE_COUNT] = {
 	[SCENE_PERSON] = "person", [SCENE_BLINK] = "blink",
 	[SCENE_OTHER] = "other", [SCENE_NOBODY] = "nobody",
-	[SCENE_PHOTO] = "photo",
+	[SCENE_PHOTO] = "photo", [SCENE_PATTERN] = "pattern",
 };
 
 int scene_parse(const char *name, enum scene_kind *k)
@@ -343,6 +343,12 @@ void scene_render(const struct scene_assets *a, enum scene_kind k,
 	double t = (double)n / (fps ? fps : 15);
 	struct motion m;
 
+	if (k == SCENE_PATTERN) {
+		for (unsigned y = 0; y < SCENE_HEIGHT; y++)
+			for (unsigned x = 0; x < SCENE_WIDTH; x++)
+				out->px[y * SCENE_WIDTH + x] = scene_pattern_pixel(x, y, n);
+		return;
+	}
 	draw_background(out->px, n);
 	switch (k) {
 	case SCENE_PERSON:

@@ -33,6 +33,7 @@ enum scene_kind {
 	SCENE_OTHER,
 	SCENE_NOBODY,
 	SCENE_PHOTO,
+	SCENE_PATTERN,		/* test pattern, SCENE_PATTERN_PIXEL, for exactness */
 	SCENE_COUNT
 };
 
@@ -58,6 +59,19 @@ struct scene_assets {
 };
 
 /* "person" ... into *k; -1 when unknown. */
+/*
+ * The pattern scene's pixel (x, y) in frame n: the first four pixels of
+ * row 0 hold n (little endian), every other one a function of x, y and n,
+ * so a capture can be checked byte for byte and its frames counted.
+ */
+static inline unsigned char scene_pattern_pixel(unsigned x, unsigned y,
+						unsigned long n)
+{
+	if (y == 0 && x < 4)
+		return (unsigned char)(n >> (8 * x));
+	return (unsigned char)(x + 2 * y + 3 * n);
+}
+
 int scene_parse(const char *name, enum scene_kind *k);
 const char *scene_name(enum scene_kind k);
 /* "person|blink|other|nobody|photo" */

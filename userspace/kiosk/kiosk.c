@@ -10,6 +10,7 @@
 #include "pdf_preview.h"
 #include "snapshot.h"
 #include "states.h"
+#include "text.h"
 
 static void wipe_pin(struct kiosk *k)
 {
@@ -24,6 +25,7 @@ static void show(struct kiosk *k, enum kiosk_screen scr, const char *text,
 		 const char *detail, const char *guide)
 {
 	k->cur = scr;
+	k->result_drawn = false;
 	kiosk_screens_show(&k->s, scr, text, detail, guide);
 	gtk_widget_queue_draw(k->win);
 	k->dirty = true;
@@ -183,34 +185,108 @@ static void drive(struct kiosk *k)
 	}
 }
 
-/* ---- the test driver's record, after each drawn change ---- */
+/* ---- the result page's hold after the card is out ---- */
 
-static gboolean record(gpointer data)
+static void leave_result(struct kiosk *k)
+{
+	if (k->hold)
+		g_source_remove(k->hold);
+	k->hold = 0;
+	k->held = false;
+	show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
+}
+
+static gboolean hold_over(gpointer data)
 {
 	struct kiosk *k = data;
-	const char *dir = k->opt.render_dir ? k->opt.render_dir :
-			  k->opt.shot_dir;
-	GtkStack *stack = GTK_STACK(k->s.stack);
-	char name[64];
+
+	k->hold = 0;
+	if (k->result_drawn)
+		leave_result(k);
+	/* else the record after its paint leaves it */
+	return G_SOURCE_REMOVE;
+}
+
+/* The patient reads 負担割合 after taking the card: drawn, then held. */
+static void hold_result(struct kiosk *k)
+{
+	k->held = true;
+	if (k->opt.result_seconds > 0)
+		k->hold = g_timeout_add_seconds((guint)k->opt.result_seconds,
+						hold_over, k);
+	else if (k->result_drawn)
+		leave_result(k);
+}
+
+/* A new card or a failure ends the hold at once. */
+static void end_hold(struct kiosk *k)
+{
+	if (k->hold)
+		g_source_remove(k->hold);
+	k->hold = 0;
+	k->held = false;
+}
+
+/* ---- the test driver's record, after each drawn change ---- */
+
+/* Tries before a record is written without its picture. */
+#define KIOSK_RECORD_TRIES 20
+
+static void render_hold(struct kiosk *k);
+
+/* What follows a record: the script's next press, the next sample, quit. */
+static gboolean after_record(gpointer data)
+{
+	struct kiosk *k = data;
 
 	k->record_queued = false;
-	if (dir) {
-		snprintf(name, sizeof(name), "%02u-%s", k->shots++,
-			 gtk_stack_get_visible_child_name(stack));
-		if (kiosk_snapshot_save(k->s.root, dir, name) < 0)
-			k->status = 1;
-	}
-	if (k->opt.render_dir) {
-		if (!kiosk_states_show(&k->s, ++k->render_step))
-			g_application_quit(G_APPLICATION(k->app));
-		k->dirty = true;
-		gtk_widget_queue_draw(k->win);
+	if (k->opt.render_dir && k->render_step >= 0) {
+		if (kiosk_states_show(&k->s, ++k->render_step)) {
+			k->dirty = true;
+		} else {
+			k->render_step = -1;
+			render_hold(k);
+		}
+	} else if (k->held) {
+		if (!k->hold && k->result_drawn)
+			leave_result(k);
 	} else if (k->quit_after) {
 		g_application_quit(G_APPLICATION(k->app));
+		return G_SOURCE_REMOVE;
 	} else if (k->ask_id && k->script.lines) {
 		drive(k);
 	}
+	/* A change between the paint and now: one more paint records it. */
+	if (k->dirty)
+		gtk_widget_queue_draw(k->win);
 	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Right after the paint, before anything else changes the tree: the
+ * record is what was drawn. Not drawable yet (a resize pending): the
+ * next paint tries again.
+ */
+static int record(struct kiosk *k)
+{
+	const char *dir = k->opt.render_dir ? k->opt.render_dir :
+			  k->opt.shot_dir;
+	char name[64];
+	int ret;
+
+	if (!dir)
+		return 0;
+	snprintf(name, sizeof(name), "%02u-%s", k->shots,
+		 gtk_stack_get_visible_child_name(GTK_STACK(k->s.stack)));
+	ret = kiosk_snapshot_save(k->s.root, dir, name,
+				  ++k->tries >= KIOSK_RECORD_TRIES);
+	if (ret == -EAGAIN)
+		return ret;
+	k->tries = 0;
+	k->shots++;
+	if (ret < 0)
+		k->status = 1;
+	return ret;
 }
 
 static void after_paint(GdkFrameClock *clock, gpointer data)
@@ -220,9 +296,15 @@ static void after_paint(GdkFrameClock *clock, gpointer data)
 	(void)clock;
 	if (!k->dirty || k->record_queued)
 		return;
+	if (record(k) == -EAGAIN) {
+		gtk_widget_queue_draw(k->win);
+		return;
+	}
 	k->dirty = false;
+	if (k->cur == KIOSK_SCR_RESULT)
+		k->result_drawn = true;
 	k->record_queued = true;
-	g_idle_add(record, k);
+	g_idle_add(after_record, k);
 }
 
 /* ---- the worker's news ---- */
@@ -289,9 +371,11 @@ static gboolean on_event(gpointer data)
 
 	switch (ev->kind) {
 	case KIOSK_EV_WAITING:
-		show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
+		if (!k->held)
+			show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
 		break;
 	case KIOSK_EV_CARD:
+		end_hold(k);
 		clear_pictures(k);
 		show(k, KIOSK_SCR_READING, NULL, NULL, NULL);
 		break;
@@ -317,13 +401,16 @@ static gboolean on_event(gpointer data)
 			kiosk_claim_preview(&k->s, ev->claim_pdf);
 			kiosk_screens_choices(&k->s, KIOSK_SCR_CLAIM, 0, NULL, NULL);
 			show(k, KIOSK_SCR_CLAIM, ev->claim_pdf, NULL, NULL);
-		}
-		else
+		} else if (k->cur == KIOSK_SCR_RESULT) {
+			hold_result(k);
+		} else {
 			show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
+		}
 		k->quit_after = k->script.lines != NULL;
 		k->status = !strcmp(ev->result, "eligible") ? 0 : 10;
 		break;
 	case KIOSK_EV_FAILED:
+		end_hold(k);
 		fprintf(stderr, "mncr-kiosk: %s\n", ev->why);
 		show(k, KIOSK_SCR_WAITING, ev->why, NULL, NULL);
 		k->quit_after = k->script.lines != NULL;
@@ -332,6 +419,31 @@ static gboolean on_event(gpointer data)
 	}
 	kiosk_event_free(ev);
 	return G_SOURCE_REMOVE;
+}
+
+/*
+ * --render-states' last record: the result shown and the card taken out
+ * in one turn of the main loop (the bed's race under TCG). The result
+ * must still be recorded, then the waiting page after the hold.
+ */
+static void render_hold(struct kiosk *k)
+{
+	struct kiosk_event *shown = g_new0(struct kiosk_event, 1);
+	struct kiosk_event *out = g_new0(struct kiosk_event, 1);
+	int status = k->status;	/* the records', not the sample outcome's */
+
+	shown->kind = KIOSK_EV_SHOW;
+	shown->gui = k;
+	shown->p.kind = MNCR_QUALIFY_KIND_RESULT;
+	shown->p.text = g_strdup(K_("資格を確認できました。カードをお取りください。"));
+	shown->p.detail = g_strdup(K_("負担割合：3割"));
+	out->kind = KIOSK_EV_ENDED;
+	out->gui = k;
+	g_strlcpy(out->result, "eligible", sizeof(out->result));
+	on_event(shown);
+	on_event(out);
+	k->status = status;
+	k->quit_after = true;
 }
 
 /* A question from the worker: its screen, under the asker's lock. */
@@ -430,6 +542,7 @@ void kiosk_activate(struct kiosk *k)
 
 void kiosk_shutdown(struct kiosk *k)
 {
+	end_hold(k);
 	kiosk_worker_stop(&k->w);
 	wipe_pin(k);
 	kiosk_script_free(&k->script);

@@ -21,6 +21,7 @@ struct kiosk_options {
 	const char *script;		/* --script FILE */
 	const char *shot_dir;		/* --screenshot-dir DIR */
 	const char *render_dir;		/* --render-states DIR: no reader */
+	int result_seconds;		/* the result kept after removal [5] */
 };
 
 struct kiosk {
@@ -39,6 +40,10 @@ struct kiosk {
 	bool dirty;			/* changed since the last record */
 	bool record_queued;
 	bool quit_after;		/* the script's run is over */
+	bool result_drawn;		/* the result page, since shown */
+	bool held;			/* card out, the result kept */
+	guint hold;			/* its timer, 0: over */
+	unsigned int tries;		/* the pending record's */
 	char pin[16];			/* the keypad's digits; wiped */
 	size_t pin_n;
 	unsigned int shots;

@@ -11,10 +11,13 @@
  *                   [--ca-keys DIR] [--institution CODE] [--proxy URL]
  *                   [--frame PICTURE]... [--frames-per-attempt N]
  *                   [--liveness-frames N] [--face-max N] [--allow-last-pin-try]
- *        mncr-kiosk --render-states DIR [--font-size PT]
+ *                   [--result-seconds N]
+ *        mncr-kiosk --render-states DIR [--font-size PT] [--result-seconds N]
  * The library checks the numbers (mncr_qualify_new says what is wrong).
  * Full screen unless --window. Japanese unless the locale says otherwise
- * (MNCR_LOCALEDIR: where the catalogues are). Exit: 0 eligible, 10 another
+ * (MNCR_LOCALEDIR: where the catalogues are). The result page stays up
+ * --result-seconds (5, 0..600) after the card is out, or until the next
+ * card; always drawn first. Exit: 0 eligible, 10 another
  * outcome (script runs), 2 usage, 3 no reader.
  */
 #include <locale.h>
@@ -39,7 +42,9 @@ static int usage(void)
 	      "         [--ca-keys DIR] [--institution CODE] [--proxy URL]\n"
 	      "         [--frame PICTURE]... [--frames-per-attempt N]\n"
 	      "         [--liveness-frames N] [--face-max N] [--allow-last-pin-try]\n"
-	      "       mncr-kiosk --render-states DIR [--font-size PT]\n", stderr);
+	      "         [--result-seconds N]\n"
+	      "       mncr-kiosk --render-states DIR [--font-size PT] [--result-seconds N]\n",
+	      stderr);
 	return 2;
 }
 
@@ -114,6 +119,8 @@ static int option(struct kiosk *k, const char *name, const char *v,
 		k->opt.script = v;
 	} else if (!strcmp(name, "screenshot-dir")) {
 		k->opt.shot_dir = v;
+	} else if (!strcmp(name, "result-seconds")) {
+		k->opt.result_seconds = atoi(v);
 	} else if (!strcmp(name, "render-states")) {
 		k->opt.render_dir = v;
 	} else {
@@ -135,6 +142,8 @@ static int parse(int argc, char **argv, struct kiosk *k, char *host,
 		if (i + 1 >= argc || option(k, name, argv[++i], host, cap) < 0)
 			return -1;
 	}
+	if (k->opt.result_seconds < 0 || k->opt.result_seconds > 600)
+		return -1;
 	return k->opt.font_pt >= 8 && k->opt.font_pt <= 96 ? 0 : -1;
 }
 
@@ -158,6 +167,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	k.opt.font_pt = 20;
+	k.opt.result_seconds = 5;
 	k.frames = g_new0(const char *, (size_t)argc + 1);
 	mncr_qualify_config_init(&k.w.cfg);
 	k.w.cfg.audit_log = "audit.log";

@@ -7,9 +7,15 @@
 #ifndef MNCR_KIOSK_SNAPSHOT_H
 #define MNCR_KIOSK_SNAPSHOT_H
 
+#include <stdbool.h>
+
 #include <gtk/gtk.h>
 
-/* 0, or -1 with a message on stderr. */
-int kiosk_snapshot_save(GtkWidget *w, const char *dir, const char *name);
+/*
+ * 0; -EAGAIN: not drawable yet, nothing written (try after the next
+ * paint); -EIO with the reason on stderr (last_try: the text alone).
+ */
+int kiosk_snapshot_save(GtkWidget *w, const char *dir, const char *name,
+			bool last_try);
 
 #endif

@@ -5,7 +5,7 @@
 # buttons; --screenshot-dir saves a PNG and the visible text of every drawn
 # change (snapshot.c: "[picture: NAME WxH]" for each picture shown).
 #   1 PIN-less card, face OK: live preview with the face found, consents,
-#     result with 負担割合
+#     result with 負担割合, kept after the card is out, then waiting
 #   2 PIN-less, face fails -> staff 目視確認: the card photo and the live
 #     image side by side -> eligible; the reader back to auto
 #   3 PIN card, PIN: dots on the keypad, the PIN in no dump nor log
@@ -81,14 +81,18 @@ page_has_re() {
 	for f in $(dumps "$1" "$2"); do grep -qE -- "$3" "$f" && return 0; done
 	return 1
 }
-# all_png NAME: at least one shot, and every one a PNG with its dump.
+# all_png NAME: at least one shot, every dump with its PNG and every PNG
+# with its dump (a dump alone: snapshot.c could not render, see .out).
 all_png() {
 	local f n=0
-	for f in "$SHOTS/$1"/*.png; do
-		is_png "$f" && [ -e "${f%.png}.txt" ] || return 1
+	for f in "$SHOTS/$1"/*.txt; do
+		is_png "${f%.txt}.png" || return 1
 		n=$((n + 1))
 	done
-	[ "$n" -gt 0 ]
+	for f in "$SHOTS/$1"/*.png; do
+		[ -e "${f%.png}.txt" ] || return 1
+	done
+	[ "$n" -gt 0 ] && ! grep -q 'cannot render' "$FLOW/$1.out"
 }
 # no_digits NAME PIN: the PIN in none of the dumps nor in the transcript.
 no_digits() {
@@ -118,6 +122,9 @@ if want 1; then
 		page_has_re k1 face '^(顔を確認しています。|まばたきをしてください。|確認できました。)$'
 	check "1 consent page: yes and no" page_has k1 consent "同意しない"
 	check "1 result page: 負担割合" page_has_re k1 result '負担割合'
+	# Held after the card is out (--result-seconds), then waiting.
+	check "1 the last shots: result, then waiting" \
+		test "$(printf "%s\n" "$SHOTS/k1"/*.txt | tail -n 2 | sed 's|.*/[0-9]*-||; s|\.txt$||' | tr '\n' ' ')" = "result waiting "
 	check "1 no PIN page on a PIN-less card" test -z "$(dumps k1 pin)"
 	check "1 no 目視確認 page" test -z "$(dumps k1 visual)"
 fi

@@ -187,12 +187,18 @@ static void drive(struct kiosk *k)
 
 /* ---- the result page's hold after the card is out ---- */
 
-static void leave_result(struct kiosk *k)
+/* A new card or a failure ends the hold at once. */
+static void end_hold(struct kiosk *k)
 {
 	if (k->hold)
 		g_source_remove(k->hold);
 	k->hold = 0;
 	k->held = false;
+}
+
+static void leave_result(struct kiosk *k)
+{
+	end_hold(k);
 	show(k, KIOSK_SCR_WAITING, NULL, NULL, NULL);
 }
 
@@ -216,15 +222,6 @@ static void hold_result(struct kiosk *k)
 						hold_over, k);
 	else if (k->result_drawn)
 		leave_result(k);
-}
-
-/* A new card or a failure ends the hold at once. */
-static void end_hold(struct kiosk *k)
-{
-	if (k->hold)
-		g_source_remove(k->hold);
-	k->hold = 0;
-	k->held = false;
 }
 
 /* ---- the test driver's record, after each drawn change ---- */

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/usb/ch9.h>
@@ -14,6 +13,7 @@
 #include "ccid_descriptors.h"
 #include "ccid_function.h"
 #include "ffs_ep0.h"
+#include "endpoint_info.h"
 #include "log.h"
 #include "sysfs_io.h"
 
@@ -117,19 +117,9 @@ out:
 	explicit_bzero(&front, sizeof(front));
 }
 
-static unsigned max_packet(int fd)
-{
-	struct usb_endpoint_descriptor desc;
-
-	memset(&desc, 0, sizeof(desc));
-	if (ioctl(fd, FUNCTIONFS_ENDPOINT_DESC, &desc) < 0)
-		return 64;
-	return le16toh(desc.wMaxPacketSize) & 0x7ff;
-}
-
 static void send_msg(struct ccid_function *f, const uint8_t *msg, size_t len)
 {
-	unsigned mp = max_packet(f->ep_in);
+	unsigned mp = endpoint_max_packet(f->ep_in, f->dev);
 
 	if (write(f->ep_in, msg, len) != (ssize_t)len)
 		return;	/* the host went away */

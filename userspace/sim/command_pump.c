@@ -3,14 +3,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/usb/ch9.h>
-#include <linux/usb/functionfs.h>
 
 #include "command_pump.h"
+#include "endpoint_info.h"
 #include "log.h"
 #include "protocol.h"
 
@@ -115,20 +114,10 @@ static enum rx receive(struct pump *pp)
 	return RX_COMMAND;
 }
 
-static unsigned max_packet(int fd)
-{
-	struct usb_endpoint_descriptor desc;
-
-	memset(&desc, 0, sizeof(desc));
-	if (ioctl(fd, FUNCTIONFS_ENDPOINT_DESC, &desc) < 0)
-		return 64;
-	return le16toh(desc.wMaxPacketSize) & 0x7ff;
-}
-
 static void send_response(struct pump *pp, size_t len)
 {
 	int fd = pp->p->ep_in;
-	unsigned mp = max_packet(fd);
+	unsigned mp = endpoint_max_packet(fd, pp->p->dev);
 	ssize_t n;
 
 	/* One write, one transfer: FunctionFS queues it as one request. */

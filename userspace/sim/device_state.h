@@ -47,6 +47,7 @@ struct sim_device {
 	bool enabled;		/* host configured us (FUNCTIONFS_ENABLE) */
 	bool suspended;
 	unsigned enable_gen;	/* +1 per ENABLE: endpoints were (re)armed */
+	unsigned bulk_maxp;	/* GadgetFS: bulk packet size at this speed */
 
 	/* The reader. */
 	uint8_t mode;		/* MNCR_MODE_* */

@@ -238,6 +238,7 @@ static void set_configuration(struct gadgetfs_device *g, unsigned value)
 		if (configure(g)) {
 			g->configured = true;
 			device_lock(g->dev);
+			g->dev->bulk_maxp = g->speed == USB_SPEED_HIGH ? 512 : 64;
 			device_link_enable(g->dev);
 			device_unlock(g->dev);
 		} else {

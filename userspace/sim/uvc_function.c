@@ -11,12 +11,12 @@
 
 #include <linux/usb/video.h>
 
+#include "endpoint_info.h"
 #include "ffs_ep0.h"
 #include "log.h"
 #include "uvc_function.h"
 
 #define RETRY_MS	20	/* while no stream is committed or the link is down */
-#define ZLP_PACKET	64	/* every packet size divides by it */
 
 enum sent { SENT, RESTARTED, BROKEN };
 
@@ -187,6 +187,7 @@ static enum sent send_frame(struct uvc_function *f, const uint8_t *frame,
 			    uint8_t *payload, uint8_t fid, unsigned gen)
 {
 	const size_t room = UVC_PAYLOAD_MAX - UVC_PAYLOAD_HDR;
+	unsigned mp = endpoint_max_packet(f->ep_in, f->dev);
 	enum sent why = SENT;
 
 	for (size_t off = 0; off < UVC_FRAME_BYTES; off += room) {
@@ -200,7 +201,7 @@ static enum sent send_frame(struct uvc_function *f, const uint8_t *frame,
 		if (!write_payload(f, payload, len, gen, &why))
 			return why;
 		/* A short payload must end with a short packet. */
-		if (len < UVC_PAYLOAD_MAX && len % ZLP_PACKET == 0 &&
+		if (len < UVC_PAYLOAD_MAX && mp && len % mp == 0 &&
 		    !write_payload(f, payload, 0, gen, &why))
 			return why;
 	}

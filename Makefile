@@ -5,6 +5,7 @@
 #   make check      deps, build, unit tests (plain and ASan/UBSan), lint, VM tests
 #   make install    module, udev rules, programs, libmncr (library, headers, .pc)
 #   make install-lib libmncr only (no root side effects; DESTDIR= stages it)
+#   make deb        Debian packages in build/deb/ (debian/), checked by lintian
 #   make example    examples/appliance.c against a staged install-lib
 
 KVER ?= $(shell tests/vm/kernel-version)
@@ -14,6 +15,14 @@ O := build
 CC ?= cc
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -fstack-protector-strong
+# A distribution's build flags (debian/rules: dpkg-buildflags) on top of
+# ours: EXTRA_CFLAGS for every compile, EXTRA_LDFLAGS for the shipped
+# links; RPATH empty for programs that find libmncr.so in the system's
+# library directory rather than beside themselves.
+EXTRA_CFLAGS ?=
+EXTRA_LDFLAGS ?=
+RPATH ?= -Wl,-rpath,'$$ORIGIN'
+CFLAGS += $(EXTRA_CFLAGS)
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 PKGS := libusb-1.0 openssl libcurl json-c libopenjp2 libjpeg libpng sqlite3 cairo pangocairo libpcsclite libv4l2 \
 	libprotobuf-c
@@ -76,7 +85,8 @@ MO += $(if $(KIOSK),$(patsubst po/kiosk/%.po,$(O)/locale/%/LC_MESSAGES/mncr-kios
 .PHONY: all module userspace tests deps check check-unit print-ldlibs check-vm lint bench \
 	fuzz accuracy bench-face bench-flow bench-flow-native demo install install-lib example clean \
 	check-debug check-kernels \
-	stress fuzz-ioctl dkms-install check-fresh screenshots
+	stress fuzz-ioctl dkms-source dkms-install check-fresh screenshots \
+	install-userspace deb
 
 all: module userspace
 
@@ -117,7 +127,7 @@ $(LIB): $(LIB_SRC:%.c=$(O)/%.o)
 	$(AR) rcs $@ $^
 
 $(LIB_SO): $(LIB_SRC:%.c=$(O)/pic/%.o) $(LIB_MAP)
-	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIB_MAP) \
+	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(LIB_MAP) \
 		-Wl,-z,defs -o $@ $(filter %.o,$^) $(LDLIBS)
 	ln -sf $(notdir $@) $(O)/$(SONAME)
 	ln -sf $(SONAME) $(O)/libmncr.so
@@ -147,7 +157,7 @@ $(O)/locale/%/LC_MESSAGES/mncr-kiosk.mo: po/kiosk/%.po
 # mncr links libmncr.so for the public API (qualify); the technician
 # commands use internals the .so hides, so libmncr.a comes after it.
 $(O)/mncr: $(CLI_SRC:%.c=$(O)/%.o) $(LIB_SO) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) -L$(O) -lmncr -Wl,-rpath,'$$ORIGIN' \
+	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $(filter %.o,$^) -L$(O) -lmncr $(RPATH) \
 		$(LIB) $(LDLIBS)
 
 # The kiosk sees only the public headers (include/mncr) and libmncr.so, as
@@ -158,14 +168,14 @@ $(O)/kiosk/%.o: userspace/kiosk/%.c
 		$(GTK_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(O)/mncr-kiosk: $(KIOSK_SRC:userspace/kiosk/%.c=$(O)/kiosk/%.o) $(LIB_SO)
-	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) -L$(O) -lmncr -Wl,-rpath,'$$ORIGIN' \
+	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $(filter %.o,$^) -L$(O) -lmncr $(RPATH) \
 		$(GTK_LIBS)
 
 $(O)/mncr-sim: $(SIM_SRC:%.c=$(O)/%.o) $(LIB_EMUL) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/mncr-eligd: $(SVC_SRC:%.c=$(O)/%.o) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(EVENT_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(EVENT_LIBS) $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(LIB_EMUL) $(LIB)
 	@mkdir -p $(dir $@)
@@ -297,17 +307,21 @@ stress: all tests
 fuzz-ioctl: all tests
 	$(VM_RUN) --env MNCR_FUZZ_CALLS=$(FUZZ_IOCTL_CALLS) -- tests/integration/drv_ioctl_fuzz.sh
 
-# The module as DKMS source, rebuilt for every kernel Debian installs.
+# The module as DKMS source, rebuilt for every kernel Debian installs:
+# dkms-source stages /usr/src/mncr-VERSION (DESTDIR=, as the mncr-dkms
+# package does), dkms-install also builds and installs it with dkms.
 DKMS_VERSION := 0.1
 DKMS_SRC := $(DESTDIR)/usr/src/mncr-$(DKMS_VERSION)
-dkms-install:
+dkms-source:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/driver $(DKMS_SRC)/include/uapi/linux
 	install -m 0644 Kbuild $(DKMS_SRC)/Kbuild
 	install -m 0644 driver/*.c driver/*.h $(DKMS_SRC)/driver/
 	install -m 0644 include/uapi/linux/mncr.h include/uapi/linux/mncr_proto.h \
 		$(DKMS_SRC)/include/uapi/linux/
-	sed 's/@VERSION@/$(DKMS_VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-source
 	dkms remove mncr/$(DKMS_VERSION) --all 2>/dev/null || true
 	dkms add mncr/$(DKMS_VERSION)
 	dkms install mncr/$(DKMS_VERSION) -k $(KVER)
@@ -363,26 +377,50 @@ screenshots: userspace
 		f=$$(ls $(SHOTS)/$${p%/*}/*-$${p#*/}.png | tail -n 1) && [ -n "$$f" ] && \
 		cp "$$f" Documentation/images/kiosk/$${p%/*}-$${p#*/}.png || exit 1; done
 
-# DESTDIR=DIR stages everything under DIR (no group, no udev reload).
-install: all install-lib
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
-	depmod -b $(or $(DESTDIR),/) $(KVER)
-	install -D -m 0644 udev/60-mncr.rules $(DESTDIR)/etc/udev/rules.d/60-mncr.rules
-	install -d $(DESTDIR)/etc/systemd/system
+# Where the udev rules and the systemd units go: the administrator's
+# directories for make install, the distribution's for a package
+# (debian/rules: /lib/udev/rules.d, /lib/systemd/system).
+UDEVRULESDIR ?= /etc/udev/rules.d
+UNITDIR ?= /etc/systemd/system
+
+# Everything but the module, under DESTDIR, with no root side effects: the
+# userspace half of make install, and what the Debian packages ship.
+install-userspace: userspace install-lib
+	install -D -m 0644 udev/60-mncr.rules $(DESTDIR)$(UDEVRULESDIR)/60-mncr.rules
+	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(PREFIX)/bin|' udev/mncr-audit@.service \
-		> $(DESTDIR)/etc/systemd/system/mncr-audit@.service
+		> $(DESTDIR)$(UNITDIR)/mncr-audit@.service
 	install -D -m 0755 $(O)/mncr $(DESTDIR)$(PREFIX)/bin/mncr
 	install -D -m 0755 $(O)/mncr-sim $(DESTDIR)$(PREFIX)/bin/mncr-sim
 	$(if $(SVC_SRC),install -D -m 0755 $(O)/mncr-eligd $(DESTDIR)$(PREFIX)/bin/mncr-eligd)
+	$(if $(SVC_SRC),sed 's|@BINDIR@|$(PREFIX)/bin|' userspace/service/mncr-eligd.service \
+		> $(DESTDIR)$(UNITDIR)/mncr-eligd.service)
+	$(if $(SVC_SRC),install -D -m 0644 userspace/service/eligd.conf \
+		$(DESTDIR)/etc/mncr/eligd.conf)
 	$(if $(KIOSK),install -D -m 0755 $(KIOSK) $(DESTDIR)$(PREFIX)/bin/mncr-kiosk)
 	$(if $(KIOSK),install -D -m 0644 userspace/kiosk/mncr-kiosk.desktop \
 		$(DESTDIR)$(PREFIX)/share/applications/mncr-kiosk.desktop)
 	$(if $(KIOSK),sed 's|@BINDIR@|$(PREFIX)/bin|' userspace/kiosk/mncr-kiosk.service \
-		> $(DESTDIR)/etc/systemd/system/mncr-kiosk.service)
-	install -D -m 0644 userspace/cli/mncr.1 $(DESTDIR)$(PREFIX)/share/man/man1/mncr.1
+		> $(DESTDIR)$(UNITDIR)/mncr-kiosk.service)
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/man/man1 userspace/cli/mncr.1 \
+		userspace/sim/mncr-sim.1
+	$(if $(SVC_SRC),install -D -m 0644 userspace/service/mncr-eligd.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/mncr-eligd.8)
+	$(if $(KIOSK),install -D -m 0644 userspace/kiosk/mncr-kiosk.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/mncr-kiosk.1)
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/mncr/faces tests/faces/*.png
 	for mo in $(MO:$(O)/%=%); do \
 		install -D -m 0644 $(O)/$$mo $(DESTDIR)$(PREFIX)/share/$$mo || exit 1; done
+
+# The Debian packages (debian/, Documentation in README.md): built from a
+# clean copy in build/deb/, where the .debs stay; lintian must find no error.
+deb:
+	scripts/build-deb
+
+# DESTDIR=DIR stages everything under DIR (no group, no udev reload).
+install: all install-userspace
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	depmod -b $(or $(DESTDIR),/) $(KVER)
 	$(if $(DESTDIR),,getent group mncr >/dev/null || groupadd --system mncr)
 	$(if $(DESTDIR),,udevadm control --reload 2>/dev/null || true)
 	$(if $(DESTDIR),,systemctl daemon-reload 2>/dev/null || true)

@@ -371,7 +371,7 @@ SHOTS_PICK := k1/face k1/consent k1/result k2/staff k2/visual k3/choose k3/pin k
 screenshots: userspace
 	rm -rf $(SHOTS) && mkdir -p $(SHOTS)
 	tests/vm/run --udev-rules udev/60-mncr.rules --timeout 2400 --rw $(SHOTS) \
-		--env KIOSK_SHOTS=$(SHOTS) -- tests/integration/kiosk_flow.sh
+		--env KIOSK_SHOTS=$(SHOTS) -- /bin/bash tests/integration/kiosk_flow.sh
 	mkdir -p Documentation/images/kiosk
 	for p in $(SHOTS_PICK); do \
 		f=$$(ls $(SHOTS)/$${p%/*}/*-$${p#*/}.png | tail -n 1) && [ -n "$$f" ] && \

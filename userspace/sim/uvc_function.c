@@ -60,7 +60,6 @@ void uvc_function_init(struct uvc_function *f, struct sim_device *dev,
 	snprintf(f->models_dir, sizeof(f->models_dir), "%s", models_dir ? models_dir : "");
 	fill_ctrl(f->probe);
 	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
 }
 
 static void answer_in(int ep0, const struct usb_ctrlrequest *req,
@@ -79,7 +78,6 @@ static void restart_locked(struct uvc_function *f)
 	f->stream_gen++;
 	if (f->writing)
 		pthread_kill(f->stream_thread, SIGUSR1);
-	pthread_cond_broadcast(&f->cond);
 }
 
 void uvc_function_restart(struct uvc_function *f)
@@ -334,7 +332,6 @@ void uvc_function_stop(struct uvc_function *f)
 void uvc_function_destroy(struct uvc_function *f)
 {
 	scene_assets_free(&f->assets);
-	pthread_cond_destroy(&f->cond);
 	pthread_mutex_destroy(&f->lock);
 }
 

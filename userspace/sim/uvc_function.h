@@ -46,7 +46,6 @@ struct uvc_function {
 	bool started;
 
 	pthread_mutex_t lock;		/* everything below */
-	pthread_cond_t cond;
 	enum scene_kind scene;
 	uint8_t probe[UVC_CTRL_LEN];	/* what the host last set */
 	unsigned stream_gen;		/* +1 per commit or SET_INTERFACE */

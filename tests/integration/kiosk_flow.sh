@@ -12,10 +12,6 @@
 #   4 pharmacy, patient absent: 目視確認 refused, the guidance, no picture
 # KIOSK_SHOTS=DIR keeps the screenshots there (make screenshots); else
 # they stay in the run's folder. KIOSK_CASES="1 3" runs some.
-# Not executable, so not in tests/check's VM run yet: in the bed, case 1
-# never records its result page (the outcome reaches the kiosk after the
-# card is out) and case 3's choose page is recorded only sometimes. Run it
-# by hand: tests/vm/run ... -- /bin/bash tests/integration/kiosk_flow.sh
 # vm-timeout: 2400
 # shellcheck disable=SC2317 # the helpers run through check
 set -u

@@ -250,7 +250,7 @@ static gboolean after_record(gpointer data)
 	} else if (k->quit_after) {
 		g_application_quit(G_APPLICATION(k->app));
 		return G_SOURCE_REMOVE;
-	} else if (k->ask_id && k->script.lines) {
+	} else if (k->ask_id && k->ask_recorded && k->script.lines) {
 		drive(k);
 	}
 	/* A change between the paint and now: one more paint records it. */
@@ -298,6 +298,8 @@ static void after_paint(GdkFrameClock *clock, gpointer data)
 		return;
 	}
 	k->dirty = false;
+	/* The question's page is on record: the script may answer it. */
+	k->ask_recorded = k->ask_id != 0;
 	if (k->cur == KIOSK_SCR_RESULT)
 		k->result_drawn = true;
 	k->record_queued = true;
@@ -382,6 +384,10 @@ static gboolean on_event(gpointer data)
 		if (ev->p.options || scr == KIOSK_SCR_PIN ||
 		    scr == KIOSK_SCR_CONSENT)
 			break;
+		/* The flow's end after removal says nothing: 負担割合 stays. */
+		if (scr == KIOSK_SCR_RESULT && k->cur == KIOSK_SCR_RESULT &&
+		    (!ev->p.text || !*ev->p.text))
+			break;
 		if (scr == KIOSK_SCR_FACE && k->cur != KIOSK_SCR_FACE)
 			kiosk_screens_face_status(&k->s, false,
 						  MNCR_QUALIFY_LIVENESS_NONE);
@@ -455,6 +461,7 @@ static gboolean present(gpointer data)
 		return G_SOURCE_REMOVE;	/* answered already (card out) */
 	p = &a->p;
 	k->ask_id = a->id;
+	k->ask_recorded = false;
 	k->ask_kind = a->kind;
 	switch (a->kind) {
 	case KIOSK_ASK_CHOOSE:

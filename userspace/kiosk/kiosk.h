@@ -34,6 +34,7 @@ struct kiosk {
 	struct kiosk_script script;
 	enum kiosk_screen cur;
 	unsigned long ask_id;		/* the question on screen, 0: none */
+	bool ask_recorded;		/* its page recorded: the script may answer */
 	enum kiosk_ask_kind ask_kind;
 	unsigned int choice;		/* the answer being given */
 	bool yes;

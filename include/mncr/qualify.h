@@ -160,8 +160,9 @@ struct mncr_qualify_attestation {
 };
 
 /*
- * The user interface. All but transcript and show are required. Each
- * runs on the mncr_qualify_run() thread and may block until answered.
+ * The user interface. All but transcript, show and frame are required.
+ * Each runs on the mncr_qualify_run() thread (frame: see there) and may
+ * block until answered.
  */
 struct mncr_qualify_ui {
 	size_t size;			/* sizeof(struct mncr_qualify_ui) */
@@ -187,7 +188,14 @@ struct mncr_qualify_ui {
 	 * once. The face attempt's frames as they are taken and judged (at
 	 * most one each MNCR_QUALIFY_FRAME_MS), the box when a face was
 	 * found; before attest, unless patient_absent, the card photo (only
-	 * from a card proven genuine) and one camera frame of the patient.
+	 * from a card proven genuine) and a camera frame of the patient,
+	 * then, while attest is pending, live camera frames (one each
+	 * MNCR_QUALIFY_FRAME_MS, attempt 0, no box) for 目視確認.
+	 * Threads: those live frames come from a thread of the library's,
+	 * not the mncr_qualify_run() one, and only while attest is pending
+	 * (none after attest returns to the library); every other call
+	 * comes on the run's thread. Copy the pixels and hand them to
+	 * your UI thread (a GTK or Qt main loop); never draw from here.
 	 */
 	void (*frame)(void *ctx, const struct mncr_qualify_frame *f);
 	void *reserved[7];		/* NULL */

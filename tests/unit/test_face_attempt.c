@@ -6,18 +6,23 @@
  * (the same still picture in every frame) matches but fails liveness, the
  * camera's errors end the run or the attempt, a removed card ends it, and
  * the first frame of an attempt is asked fresh; the card photo is read from
- * the card emulator with the caller's card front. Needs the models
+ * the card emulator with the caller's card front; 目視確認's live view
+ * sends frames from its own thread until stopped, none after, none without
+ * a watcher, and a failing source ends it quietly. Needs the models
  * ($MNCR_MODELS, default build/models) and tests/faces/eileen_collins.png;
- * those tests skip without them.
+ * those tests skip without them (the live view's need neither).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "face/face_decision.h"
@@ -42,7 +47,8 @@ struct script {
 	struct fx *card;		/* the card front's, for card_front */
 	unsigned int fronts;		/* card_front calls */
 	int fail;			/* -errno from the first grab on, or 0 */
-	unsigned int grabs, fresh, first_fresh_at;
+	atomic_uint grabs;		/* also from the live view's thread */
+	unsigned int fresh, first_fresh_at;
 	bool card_out;
 	char transcript[8192];
 	/* what the watcher (opts.frame) was given */
@@ -623,6 +629,180 @@ static void test_threshold_of_network(void **state)
 	mncr_face_attempt_free(a);
 }
 
+/*
+ * The live view's watcher, on the live view's thread: counts under the
+ * lock (no cmocka assert off the test's thread). script first: say() and
+ * grab() take the same context.
+ */
+struct live {
+	struct script s;
+	pthread_t caller;		/* the test's thread */
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	unsigned int frames, on_caller, odd;	/* odd: photo, box, attempt */
+};
+
+static void live_watch(void *ctx, const struct mncr_face_view *v)
+{
+	struct live *l = ctx;
+
+	pthread_mutex_lock(&l->lock);
+	l->frames++;
+	if (pthread_equal(pthread_self(), l->caller))
+		l->on_caller++;
+	if (v->photo || v->box || v->attempt || v->liveness != -1 || !v->img->px)
+		l->odd++;
+	pthread_cond_signal(&l->more);
+	pthread_mutex_unlock(&l->lock);
+}
+
+static unsigned int live_frames(struct live *l)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&l->lock);
+	n = l->frames;
+	pthread_mutex_unlock(&l->lock);
+	return n;
+}
+
+/* The staff's attest as the test plays it: waits for n frames, 10 s at most. */
+static bool attest_sees(struct live *l, unsigned int n)
+{
+	struct timespec until;
+	bool seen;
+	int ret = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&l->lock);
+	while (l->frames < n && ret == 0)
+		ret = pthread_cond_timedwait(&l->more, &l->lock, &until);
+	seen = l->frames >= n;
+	pthread_mutex_unlock(&l->lock);
+	return seen;
+}
+
+/* Waits (10 s at most) until the source was asked n times. */
+static bool grabbed(struct live *l, unsigned int n)
+{
+	for (int i = 0; i < 1000 && l->s.grabs < n; i++)
+		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	return l->s.grabs >= n;
+}
+
+static void sleep_ms(long ms)
+{
+	nanosleep(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000L }, NULL);
+}
+
+static struct mncr_face_attempt *live_attempt(struct live *l, bool watcher)
+{
+	struct mncr_face_attempt_opts o = {
+		.face_frames = 2, .liveness_frames = 3, .fd = -1,
+		.frames = &frames, .card_present = card_present, .say = say,
+		.frame = watcher ? live_watch : NULL, .frame_ms = 5, .ctx = l,
+	};
+	struct mncr_face_attempt *a = NULL;
+
+	l->s.frame = &blank;
+	l->caller = pthread_self();
+	pthread_mutex_init(&l->lock, NULL);
+	pthread_cond_init(&l->more, NULL);
+	frames.ctx = &l->s;
+	assert_int_equal(mncr_face_attempt_new(&o, &a), 0);
+	return a;
+}
+
+static void live_done(struct live *l, struct mncr_face_attempt *a)
+{
+	mncr_face_attempt_free(a);
+	pthread_cond_destroy(&l->more);
+	pthread_mutex_destroy(&l->lock);
+}
+
+/*
+ * While the staff's attest waits, live frames keep coming, from a thread
+ * that is not the caller's, as plain camera frames; once stopped, none
+ * (neither frames nor reads), and the transcript counts them.
+ */
+static void test_live_view_while_attest_waits(void **state)
+{
+	struct live l = { 0 };
+	struct mncr_face_attempt *a = live_attempt(&l, true);
+	unsigned int seen, grabs;
+	char line[64];
+
+	(void)state;
+	assert_int_equal(mncr_face_attempt_live_start(a), 0);
+	assert_int_equal(mncr_face_attempt_live_start(a), -EALREADY);
+	assert_true(attest_sees(&l, 3));
+	mncr_face_attempt_live_stop(a);
+	seen = live_frames(&l);
+	grabs = l.s.grabs;
+	assert_true(seen >= 3);
+	assert_int_equal(l.on_caller, 0);
+	assert_int_equal(l.odd, 0);
+	snprintf(line, sizeof(line), "live view: %u frames\n", seen);
+	assert_non_null(strstr(l.s.transcript, line));
+	/* Stopped: twenty frame_ms later, nothing more. */
+	sleep_ms(100);
+	assert_int_equal(live_frames(&l), seen);
+	assert_int_equal(l.s.grabs, grabs);
+	mncr_face_attempt_live_stop(a);		/* again: nothing */
+	/* A second 目視確認 in the session starts it again. */
+	assert_int_equal(mncr_face_attempt_live_start(a), 0);
+	assert_true(attest_sees(&l, seen + 3));
+	mncr_face_attempt_live_stop(a);
+	live_done(&l, a);
+}
+
+/* No watcher (ui.frame not given): nothing starts, nothing is read. */
+static void test_live_view_needs_a_watcher(void **state)
+{
+	struct live l = { 0 };
+	struct mncr_face_attempt *a = live_attempt(&l, false);
+
+	(void)state;
+	assert_int_equal(mncr_face_attempt_live_start(a), -ENODATA);
+	sleep_ms(100);
+	mncr_face_attempt_live_stop(a);
+	assert_int_equal(l.s.grabs, 0);
+	assert_null(strstr(l.s.transcript, "live view"));
+	live_done(&l, a);
+	mncr_face_attempt_live_stop(NULL);
+}
+
+/*
+ * A camera that goes away ends the live view by itself, quietly (stop
+ * says why); one that times out is asked again until stopped.
+ */
+static void test_live_view_camera_fails(void **state)
+{
+	struct live l = { 0 };
+	struct mncr_face_attempt *a = live_attempt(&l, true);
+
+	(void)state;
+	l.s.fail = -ENODEV;
+	assert_int_equal(mncr_face_attempt_live_start(a), 0);
+	assert_true(grabbed(&l, 1));
+	mncr_face_attempt_live_stop(a);
+	assert_int_equal(l.s.grabs, 1);
+	assert_int_equal(live_frames(&l), 0);
+	assert_non_null(strstr(l.s.transcript,
+			       "live view: 0 frames, then the camera stopped (scripted failure)"));
+
+	l.s.transcript[0] = '\0';
+	l.s.grabs = 0;
+	l.s.fail = -ETIMEDOUT;
+	assert_int_equal(mncr_face_attempt_live_start(a), 0);
+	assert_true(grabbed(&l, 3));
+	mncr_face_attempt_live_stop(a);
+	assert_int_equal(live_frames(&l), 0);
+	assert_non_null(strstr(l.s.transcript, "live view: 0 frames\n"));
+	live_done(&l, a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,6 +818,9 @@ int main(void)
 		cmocka_unit_test(test_card_photo_shown),
 		cmocka_unit_test(test_no_models),
 		cmocka_unit_test(test_threshold_of_network),
+		cmocka_unit_test(test_live_view_while_attest_waits),
+		cmocka_unit_test(test_live_view_needs_a_watcher),
+		cmocka_unit_test(test_live_view_camera_fails),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -555,16 +555,21 @@ static int hook_attest(void *ctx, const struct mncr_flow_prompt *p,
 	if (stopped(q))
 		return -ECANCELED;
 	/*
-	 * The pictures the staff compare: the chip's photo and the patient.
-	 * Nobody to compare with when the patient is absent: none.
+	 * The pictures the staff compare: the chip's photo and the patient,
+	 * live while they look. Nobody to compare with when the patient is
+	 * absent: none.
 	 */
-	if (q->ui.frame && !q->c.patient_absent && face_object(q) == 0 &&
-	    mncr_face_attempt_show_photo(q->face, true) == -ENOMEDIUM)
-		return -ENOMEDIUM;
+	if (q->ui.frame && !q->c.patient_absent && face_object(q) == 0) {
+		if (mncr_face_attempt_show_photo(q->face, true) == -ENOMEDIUM)
+			return -ENOMEDIUM;
+		mncr_face_attempt_live_start(q->face);
+	}
 	if (q->c.operator_id)
 		snprintf(pa.operator_id, sizeof(pa.operator_id), "%s",
 			 q->c.operator_id);
+	/* This thread only waits here; the live view's has the camera. */
 	ret = q->ui.attest(q->ui.ctx, prompt(q, p), &pa);
+	mncr_face_attempt_live_stop(q->face);
 	if (ret < 0)
 		return ret;
 	pa.operator_id[sizeof(pa.operator_id) - 1] = '\0';

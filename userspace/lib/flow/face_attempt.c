@@ -9,7 +9,9 @@
 #include "reader/device.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,10 @@
 #define PROGRESS_MS	5000	/* a line at least this often in long steps */
 #define LIVENESS_RUNS	3	/* runs of frames before "cannot tell" */
 #define MATCH_MAX	16	/* frames scored per attempt, at most */
+#define GRAB_MS		10000	/* an attempt's camera read, at most */
+#define LIVE_GRAB_MS	250	/* the live view's: live_stop waits no longer */
+#define LIVE_QUIET_MS	10000	/* the live view ends after this long without a frame */
+#define LIVE_NAP_MS	10	/* its sleep between frames, a slice at a time */
 
 struct mncr_face_attempt {
 	struct mncr_face_attempt_opts o;
@@ -37,6 +43,13 @@ struct mncr_face_attempt {
 	int photo_ret;
 	char photo_err[160];
 	struct timespec last_view;	/* opts.frame's rate */
+	/* 目視確認's live view (live_start/live_stop) */
+	pthread_t live;
+	bool live_on;
+	atomic_bool live_stop;
+	int live_ret;			/* why the thread ended, at stop */
+	unsigned int live_frames;	/* frames it showed */
+	char live_why[160];
 };
 
 static double ms_since(const struct timespec *t)
@@ -98,6 +111,7 @@ void mncr_face_attempt_free(struct mncr_face_attempt *a)
 {
 	if (!a)
 		return;
+	mncr_face_attempt_live_stop(a);
 	if (a->camera)
 		mncr_camera_close(a->camera);
 	mncr_face_pipeline_ws_free(a->ws);
@@ -139,12 +153,21 @@ static int load_models(struct mncr_face_attempt *a)
 	return a->ws ? 0 : -ENOMEM;
 }
 
-/* A live frame to the watcher, unless one went less than frame_ms ago. */
-static void view(struct mncr_face_attempt *a, const struct mncr_face_image *img,
+/* The shortest time between two live frames to the watcher. */
+static unsigned int frame_gap(const struct mncr_face_attempt *a)
+{
+	return a->o.frame_ms ? a->o.frame_ms : 100;
+}
+
+/*
+ * A live frame to the watcher, unless one went less than frame_ms ago;
+ * true when it went.
+ */
+static bool view(struct mncr_face_attempt *a, const struct mncr_face_image *img,
 		 const struct mncr_face_result *res, int liveness,
 		 unsigned int attempt)
 {
-	unsigned int gap = a->o.frame_ms ? a->o.frame_ms : 100;
+	unsigned int gap = frame_gap(a);
 	bool face = res && (res->status == MNCR_FACE_OK ||
 			    res->status == MNCR_FACE_QUALITY);
 	struct mncr_face_view v = {
@@ -153,12 +176,13 @@ static void view(struct mncr_face_attempt *a, const struct mncr_face_image *img,
 	};
 
 	if (!a->o.frame || !img->px)
-		return;
+		return false;
 	if ((a->last_view.tv_sec || a->last_view.tv_nsec) &&
 	    ms_since(&a->last_view) < gap)
-		return;
+		return false;
 	clock_gettime(CLOCK_MONOTONIC, &a->last_view);
 	a->o.frame(a->o.ctx, &v);
+	return true;
 }
 
 /* The reference template from a decoded photo; err says why not. */
@@ -283,7 +307,8 @@ static void card_reference(struct mncr_face_attempt *a)
 
 /* One frame from the reader's camera, opened on first use. */
 static int camera_grab(struct mncr_face_attempt *a, bool fresh,
-		       struct mncr_face_image *img, char *err, size_t len)
+		       struct mncr_face_image *img, int timeout_ms, char *err,
+		       size_t len)
 {
 	int ret;
 
@@ -304,29 +329,38 @@ static int camera_grab(struct mncr_face_attempt *a, bool fresh,
 	 * pipe) since before the attempt: someone else's face. Drop it.
 	 */
 	if (fresh) {
-		ret = mncr_camera_grab(a->camera, img, 10000, err, len);
+		ret = mncr_camera_grab(a->camera, img, timeout_ms, err, len);
 		if (ret < 0)
 			return ret;
 		wipe_image(img);
 	}
-	return mncr_camera_grab(a->camera, img, 10000, err, len);
+	return mncr_camera_grab(a->camera, img, timeout_ms, err, len);
 }
 
-/* One live frame into img: the caller's source, the camera or a picture. */
+/*
+ * One live frame into img: the caller's source, the camera (waiting up to
+ * timeout_ms) or a picture. Says nothing: err says why not.
+ */
+static int take_frame(struct mncr_face_attempt *a, unsigned int n, bool fresh,
+		      struct mncr_face_image *img, int timeout_ms, char *err,
+		      size_t len)
+{
+	if (a->o.frames)
+		return a->o.frames->grab(a->o.frames->ctx, n, fresh, img, err,
+					 len);
+	if (a->o.n_pictures == 0)
+		return camera_grab(a, fresh, img, timeout_ms, err, len);
+	return mncr_face_image_load(a->o.pictures[n % a->o.n_pictures], img,
+				    err, len);
+}
+
+/* take_frame() for an attempt: a failure goes to the transcript. */
 static int grab(struct mncr_face_attempt *a, unsigned int n, bool fresh,
 		struct mncr_face_image *img)
 {
 	char err[160] = "";
-	int ret;
+	int ret = take_frame(a, n, fresh, img, GRAB_MS, err, sizeof(err));
 
-	if (a->o.frames)
-		ret = a->o.frames->grab(a->o.frames->ctx, n, fresh, img, err,
-					sizeof(err));
-	else if (a->o.n_pictures == 0)
-		ret = camera_grab(a, fresh, img, err, sizeof(err));
-	else
-		ret = mncr_face_image_load(a->o.pictures[n % a->o.n_pictures],
-					   img, err, sizeof(err));
 	if (ret < 0)
 		say(a, "camera: %s", err[0] ? err : strerror(-ret));
 	return ret;
@@ -618,4 +652,102 @@ int mncr_face_attempt_show_photo(struct mncr_face_attempt *a, bool live)
 	}
 	wipe_image(&img);
 	return shown;
+}
+
+static bool live_stopped(struct mncr_face_attempt *a)
+{
+	return atomic_load(&a->live_stop);
+}
+
+/* Until frame_ms after the last frame shown, in naps; false once stopped. */
+static bool live_nap(struct mncr_face_attempt *a)
+{
+	while (!live_stopped(a)) {
+		double left = frame_gap(a) - ms_since(&a->last_view);
+		struct timespec ts = { 0, LIVE_NAP_MS * 1000000L };
+
+		if (left <= 0)
+			return true;
+		if (left < LIVE_NAP_MS)
+			ts.tv_nsec = (long)(left * 1e6);
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+/* The retries a live view makes: a camera without a frame yet. */
+static bool live_retry(int ret)
+{
+	return ret == -ETIMEDOUT || ret == -EAGAIN;
+}
+
+/*
+ * The live view's thread: frames to the watcher, one each frame_ms, until
+ * stopped or the source fails (quiet: why is said at live_stop). The
+ * reader's camera paces the reads (frames left in it would go stale);
+ * other sources answer at once and are read once a frame_ms.
+ */
+static void *live_run(void *arg)
+{
+	struct mncr_face_attempt *a = arg;
+	bool camera = !a->o.frames && a->o.n_pictures == 0;
+	struct timespec last;	/* the last frame taken */
+
+	clock_gettime(CLOCK_MONOTONIC, &last);
+	for (unsigned int n = 1; !live_stopped(a); n++) {
+		struct mncr_face_image img = { 0 };
+		int ret;
+
+		if (!camera && !live_nap(a))
+			break;
+		ret = take_frame(a, n, false, &img, LIVE_GRAB_MS, a->live_why,
+				 sizeof(a->live_why));
+		if (ret == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &last);
+			if (!live_stopped(a) && view(a, &img, NULL, -1, 0))
+				a->live_frames++;
+		}
+		wipe_image(&img);
+		if (ret < 0 && !(live_retry(ret) && ms_since(&last) < LIVE_QUIET_MS)) {
+			a->live_ret = ret;
+			break;
+		}
+	}
+	return NULL;
+}
+
+int mncr_face_attempt_live_start(struct mncr_face_attempt *a)
+{
+	int ret;
+
+	if (a->live_on)
+		return -EALREADY;
+	if (!a->o.frame)
+		return -ENODATA;
+	atomic_store(&a->live_stop, false);
+	a->live_ret = 0;
+	a->live_frames = 0;
+	a->live_why[0] = '\0';
+	ret = pthread_create(&a->live, NULL, live_run, a);
+	if (ret) {
+		say(a, "live view: not started (%s)", strerror(ret));
+		return -ret;
+	}
+	a->live_on = true;
+	return 0;
+}
+
+void mncr_face_attempt_live_stop(struct mncr_face_attempt *a)
+{
+	if (!a || !a->live_on)
+		return;
+	atomic_store(&a->live_stop, true);
+	pthread_join(a->live, NULL);
+	a->live_on = false;
+	if (a->live_ret < 0)
+		say(a, "live view: %u frames, then the camera stopped (%s)",
+		    a->live_frames, a->live_why[0] ? a->live_why :
+		    strerror(-a->live_ret));
+	else
+		say(a, "live view: %u frames", a->live_frames);
 }

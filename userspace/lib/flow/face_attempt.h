@@ -20,7 +20,8 @@
  * The photo and the frames stay in memory only and are wiped; nothing
  * about them goes anywhere but the attempt's result, the transcript lines
  * (say) and the caller's watcher (frame), which sees them only during its
- * call. One attempt object per session and thread; no global state.
+ * call. One attempt object per session, used by one thread at a time (the
+ * live view's, between live_start and live_stop); no global state.
  */
 #ifndef MNCR_FACE_ATTEMPT_H
 #define MNCR_FACE_ATTEMPT_H
@@ -151,5 +152,23 @@ mncr_face_attempt_status(const struct mncr_face_attempt *a);
  * when neither could be shown; -ENOMEDIUM the card was removed.
  */
 int mncr_face_attempt_show_photo(struct mncr_face_attempt *a, bool live);
+
+/*
+ * 目視確認's live view: while the staff look (the flow thread blocked in
+ * its attest hook), a thread of the attempt's sends live frames to
+ * opts.frame, one each frame_ms, with no box and attempt 0. That thread
+ * owns the attempt (its camera, its frame source) until live_stop: call
+ * nothing else on the attempt in between. A camera that fails or goes
+ * away ends it early, quietly; the reason is said at live_stop. A
+ * caller's source (opts.frames) then runs on that thread too and must
+ * return within its own timeout. 0, -ENODATA without opts.frame,
+ * -EALREADY when running, or pthread_create's -errno.
+ */
+int mncr_face_attempt_live_start(struct mncr_face_attempt *a);
+/*
+ * Stops and joins the live view (a camera read lasts up to 250 ms); no
+ * frame comes after it returns. Does nothing when none runs or a is NULL.
+ */
+void mncr_face_attempt_live_stop(struct mncr_face_attempt *a);
 
 #endif

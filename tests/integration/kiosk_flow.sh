@@ -7,7 +7,8 @@
 #   1 PIN-less card, face OK: live preview with the face found, consents,
 #     result with 負担割合, kept after the card is out, then waiting
 #   2 PIN-less, face fails -> staff 目視確認: the card photo and the live
-#     image side by side -> eligible; the reader back to auto
+#     image side by side, the image streaming while the staff look (3 s)
+#     -> eligible; the reader back to auto
 #   3 PIN card, PIN: dots on the keypad, the PIN in no dump nor log
 #   4 pharmacy, patient absent: 目視確認 refused, the guidance, no picture
 # KIOSK_SHOTS=DIR keeps the screenshots there (make screenshots); else
@@ -133,7 +134,7 @@ fi
 if want 2; then
 	insert pinless
 	# shellcheck disable=SC2046,SC2086
-	kiosk k2 "visual|yes|yes|yes|no|no" $(camera other) $FAST --face-max 2
+	kiosk k2 "visual|wait 3|yes|yes|yes|no|no" $(camera other) $FAST --face-max 2
 	check "2 visual with attestation: eligible (exit 0)" test "$KIOSK_RC" = 0
 	check "2 outcome eligible, method visual" grep -q 'outcome: eligible method visual' "$FLOW/k2.out"
 	check "2 every shot a PNG with its text" all_png k2
@@ -149,6 +150,11 @@ if want 2; then
 			both=${f%.txt}.png
 	done
 	check "2 目視確認: one screenshot with both pictures" is_png "${both:-/nonexistent}"
+	# The staff looked 3 s: the live image kept coming, each one drawn.
+	live=$(sed -n 's/.*live view: \([0-9]*\) frames.*/\1/p' "$FLOW/k2.out")
+	check "2 目視確認: the live image streamed (${live:-no} frames)" test "${live:-0}" -ge 2
+	check "2 目視確認: redrawn with new frames ($(grep -l '^\[picture: カメラの映像' $(dumps k2 visual) /dev/null | wc -l) records)" \
+		test "$(grep -l '^\[picture: カメラの映像' $(dumps k2 visual) /dev/null | wc -l)" -ge 2
 	check "2 the reader was in 目視確認 during the check" grep -q 'switched to 目視確認' "$FLOW/k2.out"
 	check "2 card removed: mode auto again" mode_is auto
 	check "2 the operator in the audit log" grep -q '"operator":"nurse01"' "$AUDIT"
@@ -181,6 +187,7 @@ if want 4; then
 	check "4 nobody at the camera: no picture on any screen" \
 		sh -c "! cat '$SHOTS/k4'/*.txt | grep -q '^\[picture:'"
 	check "4 mode auto after the card is out" mode_is auto
+	check "4 no live view with the patient absent" sh -c "! grep -q 'live view' '$FLOW/k4.out'"
 fi
 
 flow_stop

@@ -147,6 +147,18 @@ static void press(GtkWidget *b)
 		g_signal_emit_by_name(b, "clicked");
 }
 
+static void drive(struct kiosk *k);
+
+static gboolean wait_over(gpointer data)
+{
+	struct kiosk *k = data;
+
+	k->script_wait = 0;
+	if (k->ask_id && k->ask_recorded)
+		drive(k);
+	return G_SOURCE_REMOVE;
+}
+
 /* The script's next line, as the person would press it. */
 static void drive(struct kiosk *k)
 {
@@ -155,6 +167,14 @@ static void drive(struct kiosk *k)
 
 	if (!line)
 		return;	/* nobody answers: a test's time limit ends it */
+	/* "wait N": the person looks at the screen N seconds first. */
+	if (g_str_has_prefix(line, "wait ")) {
+		guint64 s = g_ascii_strtoull(line + 5, NULL, 10);
+
+		k->script_wait = g_timeout_add_seconds(s < 600 ? (guint)s : 600,
+						       wait_over, k);
+		return;
+	}
 	if (!strcmp(line, "cancel")) {
 		press(k->s.cancel);
 		return;
@@ -250,7 +270,8 @@ static gboolean after_record(gpointer data)
 	} else if (k->quit_after) {
 		g_application_quit(G_APPLICATION(k->app));
 		return G_SOURCE_REMOVE;
-	} else if (k->ask_id && k->ask_recorded && k->script.lines) {
+	} else if (k->ask_id && k->ask_recorded && !k->script_wait &&
+		   k->script.lines) {
 		drive(k);
 	}
 	/* A change between the paint and now: one more paint records it. */
@@ -547,6 +568,9 @@ void kiosk_activate(struct kiosk *k)
 void kiosk_shutdown(struct kiosk *k)
 {
 	end_hold(k);
+	if (k->script_wait)
+		g_source_remove(k->script_wait);
+	k->script_wait = 0;
 	kiosk_worker_stop(&k->w);
 	wipe_pin(k);
 	kiosk_script_free(&k->script);

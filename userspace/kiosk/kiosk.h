@@ -44,6 +44,7 @@ struct kiosk {
 	bool result_drawn;		/* the result page, since shown */
 	bool held;			/* card out, the result kept */
 	guint hold;			/* its timer, 0: over */
+	guint script_wait;		/* a script's "wait N", 0: none */
 	unsigned int tries;		/* the pending record's */
 	char pin[16];			/* the keypad's digits; wiped */
 	size_t pin_n;

@@ -3,7 +3,8 @@
  * The test driver's answers: one a line, taken in order by whatever the
  * screen asks, like examples/appliance.c's stdin: an option's name
  * ("face", "pin", "visual", ...), the PIN's digits, "yes"/"no", or
- * "cancel" (the cancel button). '#' lines and empty ones are skipped.
+ * "cancel" (the cancel button), or "wait N" (N seconds on the page before
+ * the next line answers it). '#' lines and empty ones are skipped.
  * The app presses its own buttons with them, so the screens' code runs.
  */
 #ifndef MNCR_KIOSK_SCRIPT_H

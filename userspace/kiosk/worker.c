@@ -85,8 +85,9 @@ static void draw_box(guint8 *rgb, int w, int h, const struct mncr_qualify_frame 
 }
 
 /*
- * On this thread (libmncr.rst: never the GUI's): the grey picture as RGB
- * with its face box, posted to the main loop.
+ * On the flow's thread, or during 目視確認 the library's live-view thread
+ * (libmncr.rst: never the GUI's): the grey picture as RGB with its face
+ * box, copied and posted to the main loop (g_idle_add is thread-safe).
  */
 static void frame(void *ctx, const struct mncr_qualify_frame *f)
 {

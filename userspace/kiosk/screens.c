@@ -349,7 +349,11 @@ void kiosk_screens_font(int pt)
 		".kiosk-placeholder { color: #666; }\n",
 		pt, pt * 3 / 2, pt * 2);
 
+#if GTK_CHECK_VERSION(4, 12, 0)	/* load_from_data: deprecated in 4.12 */
+	gtk_css_provider_load_from_string(css, rules);
+#else
 	gtk_css_provider_load_from_data(css, rules, -1);
+#endif
 	gtk_style_context_add_provider_for_display(gdk_display_get_default(),
 		GTK_STYLE_PROVIDER(css),
 		GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);

@@ -83,14 +83,17 @@ node() { readlink -f "/dev/mncr/by-serial/$1"; }
 
 # capture_cut WHAT DIR SOURCE CUT...: a long `mncr capture SOURCE` (SOURCE
 # word-split: "--reader S", "--video /dev/videoN") loses its camera to the
-# command CUT after 2 s. It must end within 10 s with exit status 3,
-# saying the camera is gone, and leave no file in DIR.
+# command CUT 2 s after it opened the camera. It must end within 10 s
+# with exit status 3, saying the camera is gone, and leave no file in DIR.
 capture_cut() {
 	local what=$1 dir=$2 source=$3 pid rc
 	shift 3
 	# shellcheck disable=SC2086 # SOURCE is an option and its value
 	"$MNCR" capture $source --frames 100000 -o "$dir/cut.pgm" 2>"$dir/err" &
 	pid=$!
+	# Streaming first (a debug kernel takes seconds to start it): the
+	# camera's node open, then a moment of frames.
+	wait_for 30 sh -c "ls -l /proc/$pid/fd 2>/dev/null | grep -qE '/dev/video|/dev/bus/usb'"
 	sleep 2
 	"$@" >/dev/null
 	wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"

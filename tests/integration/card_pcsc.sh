@@ -30,7 +30,8 @@ mount --bind "$drivers" /usr/lib/pcsc/drivers || { fail "bind libccid copy" "mou
 bus_setup
 "$SIM" --daemon --serial PCSC1 --card pin || { fail "start mncr-sim" "failed"; finish; }
 mkdir -p /run/pcscd
-pcscd --foreground --debug >"$work/pcscd.log" 2>&1 &
+# shellcheck disable=SC2046 # no option or one
+pcscd --foreground --debug $(pcscd_opts) >"$work/pcscd.log" 2>&1 &
 pcscd_pid=$!
 
 wait_for 20 sh -c 'opensc-tool --list-readers 2>/dev/null | grep -q mncr'

@@ -52,6 +52,13 @@ bus_setup() {
 	fi
 }
 
+# pcscd_opts: --disable-polkit where pcscd has it (Debian 13's): the
+# guest runs no D-Bus, and a pcscd that cannot ask polkit refuses every
+# client.
+pcscd_opts() {
+	pcscd --help 2>&1 | grep -q -- --disable-polkit && echo --disable-polkit
+}
+
 # uvc_quirk: dummy_hcd completes a control-OUT data stage before GadgetFS
 # hands it to the simulator, and uvcvideo's next request can overtake it;
 # delaying the host's control messages (USB_QUIRK_DELAY_CTRL_MSG, 'n')

@@ -185,13 +185,17 @@ if want 5; then
 	check "5 guidance: prescription or 資格確認書" grep -q '薬局では.*処方箋に記載の保険情報.*資格確認書' "$FLOW/c5.out"
 	check "5 no query was sent" test "$(field c5 queries)" = 0
 	check "5 mode auto after the card is out" mode_is auto
-	# The same in English (po/en.po compiled here).
-	if command -v msgfmt > /dev/null; then
-		mkdir -p "$FLOW/locale/en/LC_MESSAGES"
+	# The same in English (po/en.po compiled here), in an English locale
+	# compiled here too: glibc 2.41 (Debian 13) takes C.UTF-8 for "C",
+	# where gettext ignores LANGUAGE.
+	if command -v msgfmt > /dev/null && command -v localedef > /dev/null; then
+		mkdir -p "$FLOW/locale/en/LC_MESSAGES" "$FLOW/loc"
 		msgfmt -o "$FLOW/locale/en/LC_MESSAGES/mncr.mo" "$REPO/po/en.po"
+		localedef -i en_US -f UTF-8 "$FLOW/loc/en_US.UTF-8" 2> /dev/null
 		insert pinless
 		(
-			export LANGUAGE=en LC_ALL=C.UTF-8 MNCR_LOCALEDIR=$FLOW/locale
+			export LANGUAGE=en LC_ALL=en_US.UTF-8 LOCPATH=$FLOW/loc \
+				MNCR_LOCALEDIR=$FLOW/locale
 			qualify c5en "visual|yes" --site pharmacy --patient-absent
 		)
 		sed 's/^/# c5en: /' "$FLOW/c5en.out" | grep -i 'pharmacy\|薬局' | head -3

@@ -52,6 +52,25 @@ bus_setup() {
 	fi
 }
 
+# dummy_hcd_fixed: the running kernel's dummy_hcd has the two fixes a
+# GadgetFS reader needs: "prevent fifo_req reuse during giveback" (6.1.183,
+# 6.12.101) and "Fix wait for outstanding request completions" (6.1.191,
+# 6.12.113). Without them a small IN request's completion can run after
+# the shared FIFO request was reused or the gadget unbound: slab memory
+# is corrupted (Debian 12's 6.12.95 backport died so at an unplug; see
+# Documentation/testbed.rst). Debian's uname -v holds the upstream version
+# (uname -r of 6.1 says 6.1.0-N); a kernel built from source has it in -r.
+dummy_hcd_fixed() {
+	local v
+	v=$(uname -v | sed -n 's/.*Debian \([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')
+	[ -n "$v" ] || v=$(uname -r | sed -n 's/^\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')
+	case $v in
+	6.1.*) [ "${v#6.1.}" -ge 191 ] ;;
+	6.12.*) [ "${v#6.12.}" -ge 113 ] ;;
+	*) return 1 ;;
+	esac
+}
+
 # pcscd_opts: --disable-polkit where pcscd has it (Debian 13's): the
 # guest runs no D-Bus, and a pcscd that cannot ask polkit refuses every
 # client.

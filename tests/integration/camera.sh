@@ -21,6 +21,7 @@ if [ ! -e "$MODELS/tiny_face_detector_model.bin" ]; then
 fi
 
 # The reader as hardware presents it: one device, its camera UVC.
+gadgetfs_or_skip
 export MNCR_SIM_GADGET=gadgetfs
 bus_setup
 plug CAM1 --camera person || { fail "plug CAM1 --camera person" "failed"; finish; }

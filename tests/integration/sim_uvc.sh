@@ -12,6 +12,7 @@ out=$(mktemp -d)
 serial=UVC1
 frame=$((640 * 480 * 2))
 
+gadgetfs_or_skip
 bus_setup
 if ! modprobe gadgetfs 2>/dev/null; then
 	echo "SKIP: this kernel has no gadgetfs"

@@ -12,7 +12,7 @@ plug AUD1 || { fail "plug AUD1" "no node"; finish; }
 
 "$MNCR" events --audit --file "$log" > /dev/null &
 follower=$!
-sleep 0.3
+node_open "$follower"
 sim AUD1 insert pinless > /dev/null
 "$MNCR" mode visual > /dev/null &
 holder=$!

@@ -26,9 +26,7 @@ check "mode prints auto" mode_is auto
 # events: card in and out
 "$MNCR" events --count 2 --json > "$out/events" &
 ev=$!
-# An open file's queue starts at open: wait for the node to be open, not
-# a fixed time (a slow guest, the debug kernel, took longer than 0.3 s).
-wait_for 20 sh -c "ls -l /proc/$ev/fd 2>/dev/null | grep -q /dev/mncr"
+node_open "$ev"
 sim CLI1 insert pinless >/dev/null
 sim CLI1 remove >/dev/null
 wait_for 20 sh -c "! kill -0 $ev 2>/dev/null" || kill "$ev"

@@ -101,7 +101,7 @@ events_start() {
 	"$MNCR" --reader "$FLOW_SERIAL" events --audit --file "$AUDIT" \
 		> /dev/null 2> "$FLOW/events.log" &
 	EVENTS_PID=$!
-	wait_for 20 sh -c "ls -l /proc/$EVENTS_PID/fd 2>/dev/null | grep -q /dev/mncr"
+	node_open "$EVENTS_PID"
 }
 
 flow_stop() {

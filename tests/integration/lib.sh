@@ -95,6 +95,14 @@ uvc_quirk() {
 	echo "1209:0001:n" >/sys/module/usbcore/parameters/quirks
 }
 
+# node_open PID: waits until process PID has a reader node open. An open
+# file's event queue starts at open, so a follower started in the
+# background sees what comes after this, not after a fixed sleep (a busy
+# guest or the debug kernel took longer than 0.3 s to get there).
+node_open() {
+	wait_for 20 sh -c "ls -l /proc/$1/fd 2>/dev/null | grep -q /dev/mncr"
+}
+
 # plug SERIAL [mncr-sim options]: plugs a simulated reader and waits for
 # udev to load the driver and name its node.
 plug() {

@@ -96,6 +96,7 @@ check "selftest: driver, card slot, camera, models and service all good" \
 	grep -q '"ok":true' "$FLOW/selftest.json"
 grep -q '"ok":true' "$FLOW/selftest.json" || sed 's/^/# /' "$FLOW/selftest.json"
 flow_capture
+echo "# reader: $MNCR_SIM_GADGET on $(uname -r)"
 echo "# camera: $([ "$CAPTURE" = 1 ] && echo "the reader's camera" || echo "--frame pictures of the simulator's scenes")"
 
 # ---- 1: PIN card, face OK -> eligible, consents recorded ----
@@ -194,8 +195,10 @@ if want 5; then
 		localedef -i en_US -f UTF-8 "$FLOW/loc/en_US.UTF-8" 2> /dev/null
 		insert pinless
 		(
-			export LANGUAGE=en LC_ALL=en_US.UTF-8 LOCPATH=$FLOW/loc \
-				MNCR_LOCALEDIR=$FLOW/locale
+			# For the programs: bash itself looks for the locale in the
+			# system's place, not LOCPATH, and would warn.
+			export LOCPATH=$FLOW/loc MNCR_LOCALEDIR=$FLOW/locale
+			export LANGUAGE=en LC_ALL=en_US.UTF-8 2> /dev/null
 			qualify c5en "visual|yes" --site pharmacy --patient-absent
 		)
 		sed 's/^/# c5en: /' "$FLOW/c5en.out" | grep -i 'pharmacy\|薬局' | head -3

@@ -227,7 +227,7 @@ check: deps
 print-ldlibs:
 	@echo $(LDLIBS)
 
-check-unit: tests $(KIOSK)
+check-unit: tests $(KIOSK) $(MO)
 	tests/check --unit
 
 check-vm: all tests
